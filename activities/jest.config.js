@@ -1,0 +1,2 @@
+/** Jest for @vibetribe/activities. */
+module.exports = { ...require('../jest.preset.js'), displayName: 'activities' };

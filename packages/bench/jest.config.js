@@ -1,0 +1,2 @@
+/** Jest for @vibetribe/bench. */
+module.exports = { ...require('../../jest.preset.js'), displayName: 'bench' };

@@ -1,0 +1,2 @@
+/** Jest for @vibetribe/database. */
+module.exports = { ...require('../../jest.preset.js'), displayName: 'database' };

@@ -1,0 +1,3 @@
+export * from './entities';
+export * from './orm';
+export type { EntityManager } from '@mikro-orm/postgresql';

@@ -1,0 +1,2 @@
+/** Jest for @vibetribe/emulators. */
+module.exports = { ...require('../../jest.preset.js'), displayName: 'emulators' };

@@ -1,0 +1,84 @@
+import { createServer } from 'node:http';
+import { type AddressInfo } from 'node:net';
+import { dispatch } from './x-dispatch';
+import { XState } from './x-state';
+import {
+  type XAccount,
+  type XEmulatedPost,
+  type XEmulatorSettings,
+  type XFaults,
+  type XPublicMetrics,
+  type XStats,
+} from './x-types';
+
+/** Where and how to run the emulator. */
+export interface XEmulatorOptions extends Partial<XEmulatorSettings> {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  host?: string;
+}
+
+/** A running X API v2 emulator; the methods act on the same state as the `/__emulator/*` endpoints. */
+export interface XEmulator {
+  /** Base URL, e.g. `http://127.0.0.1:41234`: pass it as the connector's `baseUrl`. */
+  readonly url: string;
+  close(): Promise<void>;
+  addAccount(account: XAccount): void;
+  /** Merges into the active faults. */
+  setFaults(faults: XFaults): void;
+  clearFaults(): void;
+  configure(settings: Partial<XEmulatorSettings>): void;
+  readonly settings: XEmulatorSettings;
+  /** False when the post is unknown. */
+  setMetrics(tweetId: string, metrics: Partial<XPublicMetrics>): boolean;
+  posts(userId?: string): XEmulatedPost[];
+  stats(): XStats;
+  /** Forgets posts, media, windows, faults and stats; accounts too when `accounts` is true. */
+  reset(accounts?: boolean): void;
+}
+
+/** Starts an in-memory X API v2 emulator over HTTP. */
+export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XEmulator> {
+  const { port = 0, host = '127.0.0.1', ...settings } = options;
+  const state = new XState(settings);
+  const server = createServer((req, res) => {
+    dispatch(state, req, res).catch(() => res.destroy());
+  });
+  // Outlive the client's idle keep-alive so a reused socket is never closed under a request.
+  server.keepAliveTimeout = 10_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  return {
+    url: `http://${urlHost}:${address.port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+    addAccount: (account) => state.addAccount(account),
+    setFaults: (faults) => {
+      state.faults = { ...state.faults, ...faults };
+    },
+    clearFaults: () => {
+      state.faults = {};
+    },
+    configure: (changes) => {
+      state.settings = { ...state.settings, ...changes };
+    },
+    get settings() {
+      return { ...state.settings };
+    },
+    setMetrics: (tweetId, metrics) => state.setMetrics(tweetId, metrics),
+    posts: (userId) => state.posts(userId),
+    stats: () => structuredClone(state.stats),
+    reset: (accounts) => state.reset(accounts),
+  };
+}

@@ -1,0 +1,2 @@
+/** Jest for @vibetribe/platforms. */
+module.exports = { ...require('../../jest.preset.js'), displayName: 'platforms' };

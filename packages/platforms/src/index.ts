@@ -1,0 +1,11 @@
+export * from './platform';
+export * from './validation/types';
+export { PLATFORM_LIMITS, resolveLimits, type MediaKindLimits, type PlatformLimits } from './validation/limits';
+export { countText, countGraphemes, countUtf8Bytes, type TextCount } from './validation/count-text';
+export { validateForPlatform } from './validation/validate';
+export { mastodonLimits, type MastodonInstanceConfiguration } from './validation/mastodon-instance';
+export * from './errors';
+export * from './connector';
+export { createXConnector } from './x/x-connector';
+export { type XConnectorConfig } from './x/x-config';
+export { normalizeForMatch } from './x/x-match';

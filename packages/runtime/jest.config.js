@@ -1,0 +1,2 @@
+/** Jest for @vibetribe/runtime. */
+module.exports = { ...require('../../jest.preset.js'), displayName: 'runtime' };

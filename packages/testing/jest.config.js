@@ -1,0 +1,2 @@
+/** Jest for @vibetribe/testing. */
+module.exports = { ...require('../../jest.preset.js'), displayName: 'testing' };

@@ -1,0 +1,2 @@
+/** Jest for @vibetribe/proto. */
+module.exports = { ...require('../jest.preset.js'), displayName: 'proto' };

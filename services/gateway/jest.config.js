@@ -1,0 +1,2 @@
+/** Jest for @vibetribe/gateway. */
+module.exports = { ...require('../../jest.preset.js'), displayName: 'gateway' };

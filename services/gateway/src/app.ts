@@ -1,0 +1,89 @@
+import { bodyParser } from '@koa/bodyparser';
+import cors from '@koa/cors';
+import Router from '@koa/router';
+import Koa, { type Middleware } from 'koa';
+import helmet from 'koa-helmet';
+import { pingDatabase } from '@vibetribe/database';
+import { createMetrics, createOpsRouter, httpMetrics } from '@vibetribe/runtime';
+import type { AppState, GatewayDeps } from './context';
+import { docsRoutes } from './docs';
+import { methodNotAllowed, routeNotFound, unsupportedMediaType } from './errors';
+import { openApiDocument } from './openapi';
+import { accessLog } from './middleware/access-log';
+import { problemMiddleware } from './middleware/problem';
+import { rateLimit } from './middleware/rate-limit';
+import { requestId } from './middleware/request-id';
+import { accountRoutes } from './routes/accounts/accounts';
+import { authRoutes } from './routes/auth/auth';
+import { organizationRoutes } from './routes/organizations/organizations';
+import { postRoutes } from './routes/posts/posts';
+import { verifyAccessToken, bearerToken } from '@vibetribe/runtime';
+
+/** JSON in, JSON out: other bodies on JSON routes are 415. */
+const requireJson: Middleware = async (ctx, next) => {
+  if (['POST', 'PUT', 'PATCH'].includes(ctx.method) && ctx.request.length && !ctx.is('application/json', 'application/*+json')) {
+    throw unsupportedMediaType('Send application/json.');
+  }
+  await next();
+};
+
+/** Builds the gateway's Koa app from its dependencies (main.ts and tests both call this). */
+export function createApp(deps: GatewayDeps): Koa<AppState> {
+  const app = new Koa<AppState>({ proxy: deps.env.TRUST_PROXY });
+  const registry = createMetrics('gateway');
+  const api = new Router<AppState>({ prefix: '/api/v1' });
+  for (const routes of [authRoutes(deps), organizationRoutes(deps), accountRoutes(deps), postRoutes(deps)]) {
+    api.use(routes.routes(), routes.allowedMethods({ throw: true, notImplemented: () => routeNotFound(), methodNotAllowed: () => methodNotAllowed('see /api/v1/docs') }));
+  }
+  let document: string | undefined;
+  const docs = docsRoutes(() => (document ??= JSON.stringify(openApiDocument(deps.env.PUBLIC_URL))));
+  api.use(docs.routes());
+
+  const ops = createOpsRouter({
+    service: 'gateway',
+    registry,
+    checks: {
+      postgres: () => pingDatabase(deps.orm),
+      redis: () => deps.redis.ping(),
+      ...deps.readiness,
+    },
+  });
+
+  const env = deps.env;
+  const userKey = (ctx: { get(h: string): string }) => {
+    const token = bearerToken(ctx.get('Authorization'));
+    if (!token) return undefined;
+    try {
+      return verifyAccessToken(deps.tokens, token).sub;
+    } catch {
+      return undefined;
+    }
+  };
+
+  app
+    .use(requestId())
+    .use(accessLog(deps.logger, httpMetrics(registry)))
+    .use(problemMiddleware(deps.logger))
+    .use(helmet())
+    .use(cors({ origin: (ctx) => (env.corsOrigins.includes(ctx.get('Origin')) ? ctx.get('Origin') : ''), exposeHeaders: ['X-Request-Id', 'Retry-After'], maxAge: 600 }))
+    .use(ops.routes())
+    .use(
+      rateLimit(deps.redis, deps.logger, [
+        { name: 'auth-ip', max: env.RATE_LIMIT_AUTH_PER_IP, windowS: env.RATE_LIMIT_WINDOW_S, keyOf: (ctx) => (ctx.path.startsWith('/api/v1/auth/') && ctx.method === 'POST' ? ctx.ip : undefined) },
+        { name: 'ip', max: env.RATE_LIMIT_PER_IP, windowS: env.RATE_LIMIT_WINDOW_S, keyOf: (ctx) => (ctx.path.startsWith('/api/') ? ctx.ip : undefined) },
+        { name: 'user', max: env.RATE_LIMIT_PER_USER, windowS: env.RATE_LIMIT_WINDOW_S, keyOf: (ctx) => (ctx.path.startsWith('/api/') ? userKey(ctx) : undefined) },
+      ]),
+    )
+    .use(requireJson)
+    .use(bodyParser({ enableTypes: ['json'], jsonLimit: env.BODY_LIMIT, encoding: 'utf-8' }))
+    .use(async (ctx, next) => {
+      ctx.state.em = deps.orm.em.fork();
+      await next();
+    })
+    .use(api.routes())
+    .use(api.allowedMethods({ throw: true, notImplemented: () => routeNotFound(), methodNotAllowed: () => methodNotAllowed('see /api/v1/docs') }))
+    .use(() => {
+      throw routeNotFound();
+    });
+  return app;
+}

@@ -1,0 +1,43 @@
+import type { Redis } from 'ioredis';
+import type { Context, Middleware, Next, ParameterizedContext } from 'koa';
+import type { Logger } from 'pino';
+import type { EntityManager, MikroORM } from '@vibetribe/database';
+import type { SecretBox, TokenConfig } from '@vibetribe/runtime';
+import type { GatewayEnv } from './env';
+import type { PostScheduler } from './lib/scheduler';
+
+/** Everything the gateway's handlers depend on, built once by main.ts (or a test). */
+export interface GatewayDeps {
+  env: Readonly<GatewayEnv>;
+  logger: Logger;
+  orm: MikroORM;
+  redis: Redis;
+  tokens: TokenConfig;
+  secrets: SecretBox;
+  scheduler: PostScheduler;
+  events: EventSink;
+  /** Extra readiness probes (Temporal, NATS), by component name. */
+  readiness: Record<string, () => Promise<unknown>>;
+}
+
+/** Where domain events go (NATS in production). */
+export interface EventSink {
+  post(orgId: string, event: 'created' | 'updated' | 'deleted' | 'status', payload: Record<string, unknown>): Promise<void>;
+}
+
+/** Per-request state every middleware may read. */
+export interface AppState {
+  requestId: string;
+  em: EntityManager;
+  user?: { id: string };
+  input: Record<string, unknown>;
+}
+
+/** A Koa context with our state. */
+export type AppContext = ParameterizedContext<AppState> & Pick<Context, 'params'> & { params: Record<string, string> };
+
+/** A typed handler. */
+export type Handler = (ctx: AppContext, next: Next) => Promise<void> | void;
+
+/** Narrows a typed handler to a Koa middleware. */
+export const handler = (fn: Handler): Middleware<AppState> => fn as unknown as Middleware<AppState>;

@@ -1,0 +1,41 @@
+import { Client, Connection } from '@temporalio/client';
+import { Redis } from 'ioredis';
+import { initOrm, migrate } from '@vibetribe/database';
+import { connectEventBus, pingEventBus } from '@vibetribe/proto';
+import { createLogger, createSecretBox } from '@vibetribe/runtime';
+import type { GatewayDeps } from './context';
+import type { GatewayEnv } from './env';
+import { natsEventSink } from './lib/events';
+import { temporalScheduler } from './lib/scheduler';
+
+/** Connects everything the gateway needs. Temporal and NATS connect lazily, so the API starts while they are down. */
+export async function buildDeps(env: Readonly<GatewayEnv>): Promise<GatewayDeps & { close(): Promise<void> }> {
+  const logger = createLogger('gateway', env.LOG_LEVEL);
+  const orm = await initOrm(env.DATABASE_URL);
+  await migrate(orm);
+  const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
+  redis.on('error', (err) => logger.debug({ err }, 'redis error'));
+  const connection = Connection.lazy({ address: env.TEMPORAL_ADDRESS, connectTimeout: 2000 });
+  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+  const bus = await connectEventBus({ servers: env.NATS_URL, name: 'gateway', waitOnFirstConnect: true });
+  return {
+    env,
+    logger,
+    orm,
+    redis,
+    tokens: env.jwt,
+    secrets: createSecretBox(env.ENCRYPTION_KEY),
+    scheduler: temporalScheduler(client, env.TEMPORAL_DEADLINE_MS),
+    events: natsEventSink(bus, logger),
+    readiness: {
+      nats: () => pingEventBus(bus.nc),
+      temporal: () => connection.healthService.check({}),
+    },
+    async close() {
+      await bus.close().catch(() => undefined);
+      await connection.close().catch(() => undefined);
+      redis.disconnect();
+      await orm.close();
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { commonEnv, loadEnv, portVar } from '@vibetribe/runtime';
+import { z } from 'zod';
+
+const pem = z.string().refine((s) => s.includes('-----BEGIN'), 'must be a PEM key');
+
+const schema = z
+  .object({
+    ...commonEnv,
+    GATEWAY_PORT: portVar(3000),
+    PUBLIC_URL: z.url().default('http://127.0.0.1:3000'),
+    JWT_PRIVATE_KEY: pem.optional(),
+    JWT_PRIVATE_KEY_FILE: z.string().optional(),
+    JWT_PUBLIC_KEY: pem.optional(),
+    JWT_PUBLIC_KEY_FILE: z.string().optional(),
+    JWT_ISSUER: z.string().default('vibetribe'),
+    JWT_AUDIENCE: z.string().default('vibetribe-api'),
+    REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+    ENCRYPTION_KEY: z.base64().refine((s) => Buffer.from(s, 'base64').length === 32, 'must be 32 bytes, base64'),
+    CORS_ORIGINS: z.string().default('http://localhost:5173'),
+    RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).default(60),
+    RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(600),
+    RATE_LIMIT_PER_USER: z.coerce.number().int().min(1).default(1200),
+    RATE_LIMIT_AUTH_PER_IP: z.coerce.number().int().min(1).default(20),
+    BODY_LIMIT: z.string().default('256kb'),
+    TEMPORAL_DEADLINE_MS: z.coerce.number().int().min(100).default(5000),
+    TRUST_PROXY: z.stringbool().default(false),
+  })
+  .transform((e, ctx) => {
+    const read = (inline: string | undefined, file: string | undefined, key: string) => {
+      if (inline) return inline;
+      if (!file) return undefined;
+      try {
+        return readFileSync(file, 'utf8');
+      } catch {
+        ctx.addIssue({ code: 'custom', path: [key], message: `cannot read ${file}` });
+        return undefined;
+      }
+    };
+    const privateKey = read(e.JWT_PRIVATE_KEY, e.JWT_PRIVATE_KEY_FILE, 'JWT_PRIVATE_KEY_FILE');
+    const publicKey = read(e.JWT_PUBLIC_KEY, e.JWT_PUBLIC_KEY_FILE, 'JWT_PUBLIC_KEY_FILE');
+    if (!privateKey) ctx.addIssue({ code: 'custom', path: ['JWT_PRIVATE_KEY'], message: 'set JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE' });
+    if (!publicKey) ctx.addIssue({ code: 'custom', path: ['JWT_PUBLIC_KEY'], message: 'set JWT_PUBLIC_KEY or JWT_PUBLIC_KEY_FILE' });
+    return {
+      ...e,
+      jwt: { privateKey: privateKey ?? '', publicKey: publicKey ?? '', issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
+      corsOrigins: e.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+    };
+  });
+
+/** The gateway's configuration, parsed once. */
+export type GatewayEnv = z.output<typeof schema>;
+
+/** Reads and validates the gateway's environment; throws naming every bad key. */
+export function gatewayEnv(source: NodeJS.ProcessEnv = process.env): Readonly<GatewayEnv> {
+  return loadEnv(schema, source);
+}

@@ -1,0 +1,4 @@
+export * from './app';
+export * from './context';
+export * from './deps';
+export * from './env';

@@ -1,0 +1,100 @@
+import { OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openapi';
+import type Router from '@koa/router';
+import type { Middleware } from 'koa';
+import type { AppContext, AppState } from '../context';
+import { type RequestSchemas, validate } from '../middleware/validate';
+import { z } from './zod';
+
+/** The API's OpenAPI registry: every route registers here as it is mounted, so docs cannot drift. */
+export const registry = new OpenAPIRegistry();
+
+export const bearerAuth = registry.registerComponent('securitySchemes', 'bearerAuth', {
+  type: 'http',
+  scheme: 'bearer',
+  bearerFormat: 'JWT',
+});
+
+/** The problem+json body every error response has. */
+export const ProblemSchema = registry.register(
+  'Problem',
+  z
+    .object({
+      type: z.string(),
+      title: z.string(),
+      status: z.number().int(),
+      detail: z.string(),
+      instance: z.string(),
+      request_id: z.string(),
+    })
+    .catchall(z.unknown()),
+);
+
+const problemResponse = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: ProblemSchema } },
+});
+
+const STANDARD_ERRORS = {
+  400: problemResponse('Invalid request'),
+  401: problemResponse('Missing or invalid access token'),
+  404: problemResponse('Not found'),
+  429: problemResponse('Rate limited'),
+  500: problemResponse('Internal error'),
+  503: problemResponse('A dependency is unavailable'),
+};
+
+/** One endpoint: its contract (which is also its validation) and its handler chain. */
+export interface RouteSpec<S extends RequestSchemas> {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  path: string;
+  summary: string;
+  tags: string[];
+  auth: boolean;
+  request?: S;
+  headers?: z.ZodObject;
+  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  middleware?: Middleware<AppState>[];
+  handler: (ctx: AppContext & { state: { input: { [K in keyof S]: S[K] extends z.ZodType ? z.output<S[K]> : never } } }) => Promise<void>;
+}
+
+/**
+ * Mounts a route on `router` and registers the same schemas in the OpenAPI document.
+ * `/posts/:id` in Koa is `/posts/{id}` in OpenAPI.
+ */
+export function defineRoute<S extends RequestSchemas>(router: Router<AppState>, prefix: string, spec: RouteSpec<S>, authMw: Middleware<AppState>): void {
+  const responses: RouteConfig['responses'] = { ...STANDARD_ERRORS };
+  for (const [status, r] of Object.entries(spec.responses)) {
+    responses[status] = r.schema
+      ? { description: r.description, content: { 'application/json': { schema: r.schema } } }
+      : { description: r.description };
+  }
+  if (spec.method !== 'get') responses[409] = problemResponse('Conflict');
+  if (spec.request?.body) {
+    responses[413] = problemResponse('Body too large');
+    responses[415] = problemResponse('Unsupported media type');
+    responses[422] = problemResponse('Semantically invalid');
+  }
+  registry.registerPath({
+    method: spec.method,
+    path: (prefix + spec.path).replace(/:(\w+)/g, '{$1}'),
+    summary: spec.summary,
+    tags: spec.tags,
+    security: spec.auth ? [{ [bearerAuth.name]: [] }] : [],
+    request: {
+      ...(spec.request?.params ? { params: spec.request.params as z.ZodObject } : {}),
+      ...(spec.request?.query ? { query: spec.request.query as z.ZodObject } : {}),
+      ...(spec.headers ? { headers: spec.headers } : {}),
+      ...(spec.request?.body
+        ? { body: { required: true, content: { 'application/json': { schema: spec.request.body } } } }
+        : {}),
+    },
+    responses,
+  });
+  const chain: Middleware<AppState>[] = [
+    ...(spec.auth ? [authMw] : []),
+    validate(spec.request ?? {}) as Middleware<AppState>,
+    ...(spec.middleware ?? []),
+    spec.handler as unknown as Middleware<AppState>,
+  ];
+  router[spec.method](spec.path, ...chain);
+}

@@ -1,0 +1,66 @@
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+import {
+  type Actor,
+  cancelSignal,
+  contentUpdatedSignal,
+  PUBLISHING_TASK_QUEUE,
+  publishNowSignal,
+  publishWorkflowId,
+  type PublishPostInput,
+  rescheduleSignal,
+  retrySignal,
+  SEARCH_ATTRIBUTES,
+} from '@vibetribe/workflows';
+import { dependencyUnavailable } from '../errors';
+
+/** What the gateway asks of the publishing side. Every call has a deadline; failure means 503, nothing written. */
+export interface PostScheduler {
+  schedule(input: PublishPostInput, publishNow?: boolean): Promise<void>;
+  reschedule(postId: string, scheduledAt: Date, version: number, actor: Actor): Promise<void>;
+  contentUpdated(postId: string, version: number, actor: Actor): Promise<void>;
+  cancel(postId: string, reason: string, actor: Actor): Promise<void>;
+  publishNow(postId: string, version: number, actor: Actor): Promise<void>;
+  retry(postId: string, actor: Actor): Promise<void>;
+}
+
+/** The Temporal implementation: one workflow per post, id `post-<postId>`. */
+export function temporalScheduler(client: Client, deadlineMs: number, taskQueue = PUBLISHING_TASK_QUEUE): PostScheduler {
+  const call = async <T>(fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await client.withDeadline(Date.now() + deadlineMs, fn);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw err;
+      throw dependencyUnavailable('temporal');
+    }
+  };
+  const handle = (postId: string) => client.workflow.getHandle(publishWorkflowId(postId));
+  return {
+    schedule: (input, publishNow = false) =>
+      call(async () => {
+        const args = [input] as const;
+        const options = {
+          taskQueue,
+          workflowId: publishWorkflowId(input.postId),
+          // A double submit finds the running workflow instead of starting a second one.
+          workflowIdConflictPolicy: 'USE_EXISTING' as const,
+          searchAttributes: {
+            [SEARCH_ATTRIBUTES.postId]: [input.postId],
+            [SEARCH_ATTRIBUTES.organizationId]: [input.organizationId],
+            [SEARCH_ATTRIBUTES.status]: ['scheduled'],
+            ...(input.scheduledAt ? { [SEARCH_ATTRIBUTES.scheduledAt]: [new Date(input.scheduledAt)] } : {}),
+          },
+        };
+        if (publishNow) {
+          await client.workflow.signalWithStart('publishPostWorkflow', { ...options, args, signal: publishNowSignal, signalArgs: [{ version: input.version }] });
+        } else {
+          await client.workflow.start('publishPostWorkflow', { ...options, args });
+        }
+      }),
+    reschedule: (postId, scheduledAt, version, actor) =>
+      call(() => handle(postId).signal(rescheduleSignal, { scheduledAt: scheduledAt.toISOString(), version, actor })),
+    contentUpdated: (postId, version, actor) => call(() => handle(postId).signal(contentUpdatedSignal, { version, actor })),
+    cancel: (postId, reason, actor) => call(() => handle(postId).signal(cancelSignal, { reason, actor })),
+    publishNow: (postId, version, actor) => call(() => handle(postId).signal(publishNowSignal, { version, actor })),
+    retry: (postId, actor) => call(() => handle(postId).signal(retrySignal, { actor })),
+  };
+}

@@ -1,0 +1,2 @@
+/** Jest for @vibetribe/realtime. */
+module.exports = { ...require('../../jest.preset.js'), displayName: 'realtime' };

@@ -1,0 +1,2 @@
+/** Jest for @vibetribe/worker. */
+module.exports = { ...require('../../jest.preset.js'), displayName: 'worker' };

@@ -1,0 +1,2 @@
+/** Jest for @vibetribe/workflows. */
+module.exports = { ...require('../jest.preset.js'), displayName: 'workflows' };

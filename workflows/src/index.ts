@@ -1,0 +1,5 @@
+export * from './names';
+export * from './publish-post.contract';
+export * from './publish-post.activities';
+export * from './publish-post.options';
+export * from './search-attributes';

@@ -1,0 +1,51 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+
+/** What starts a post's workflow. Content is not carried: activities read it at publish time. */
+export interface PublishPostInput {
+  postId: string;
+  organizationId: string;
+  /** ISO-8601; when absent or past, the post publishes at once. */
+  scheduledAt: string | null;
+  version: number;
+  /** Retry policy for each target's publish activity (the spec's default: 3 attempts, exponential). */
+  retry?: { maximumAttempts?: number; initialIntervalMs?: number; backoffCoefficient?: number };
+  /** How long a failed post waits for a `retry` signal before the workflow closes. */
+  retryWindowMs?: number;
+}
+
+/** The workflow's own view of where it is. */
+export type PublishState = 'waiting' | 'publishing' | 'published' | 'partially_published' | 'failed' | 'cancelled';
+
+/** One target's outcome, as the status query shows it. */
+export interface TargetOutcome {
+  targetId: string;
+  platform: string;
+  status: 'pending' | 'publishing' | 'published' | 'failed' | 'cancelled';
+  attempts: number;
+  platformPostId?: string;
+  url?: string;
+  error?: { kind: string; message: string };
+}
+
+/** The answer of the `status` query. */
+export interface PublishStatus {
+  state: PublishState;
+  version: number;
+  nextFireAt: string | null;
+  targets: TargetOutcome[];
+}
+
+/** Who asked for a change, for the audit trail. */
+export interface Actor {
+  type: 'user' | 'operator' | 'system';
+  id?: string;
+}
+
+export const rescheduleSignal = defineSignal<[{ scheduledAt: string; version: number; actor?: Actor }]>('reschedule');
+export const publishNowSignal = defineSignal<[{ version?: number; actor?: Actor }]>('publishNow');
+export const cancelSignal = defineSignal<[{ reason?: string; actor?: Actor }]>('cancel');
+export const contentUpdatedSignal = defineSignal<[{ version: number; actor?: Actor }]>('contentUpdated');
+export const retrySignal = defineSignal<[{ actor?: Actor }]>('retry');
+export const statusQuery = defineQuery<PublishStatus>('status');
+/** Synchronous reschedule: rejected (not merely ignored) when publishing has begun. */
+export const rescheduleUpdate = defineUpdate<PublishStatus, [{ scheduledAt: string; version: number; actor?: Actor }]>('rescheduleSync');

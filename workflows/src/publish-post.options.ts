@@ -1,0 +1,37 @@
+import type { ActivityOptions, RetryPolicy } from '@temporalio/common';
+import { NON_RETRYABLE_PUBLISH_ERRORS } from './publish-post.activities';
+import type { PublishPostInput } from './publish-post.contract';
+
+/** The spec's default per-target retry: 3 attempts, exponential from 1 s, doubling. */
+export const DEFAULT_PUBLISH_RETRY = { maximumAttempts: 3, initialIntervalMs: 1_000, backoffCoefficient: 2 } as const;
+
+/** How long a failed or partially published post waits for a `retry` signal. */
+export const DEFAULT_RETRY_WINDOW_MS = 7 * 24 * 60 * 60 * 1_000;
+
+/** Manual retries per workflow: keeps the history bounded even if someone retries in a loop. */
+export const MAX_PUBLISH_ROUNDS = 10;
+
+/** The retry policy of each target's publish activity, from the post's input. */
+export function publishRetryPolicy(retry: PublishPostInput['retry'] = {}): RetryPolicy {
+  return {
+    maximumAttempts: retry.maximumAttempts ?? DEFAULT_PUBLISH_RETRY.maximumAttempts,
+    initialInterval: retry.initialIntervalMs ?? DEFAULT_PUBLISH_RETRY.initialIntervalMs,
+    backoffCoefficient: retry.backoffCoefficient ?? DEFAULT_PUBLISH_RETRY.backoffCoefficient,
+    nonRetryableErrorTypes: [...NON_RETRYABLE_PUBLISH_ERRORS],
+  };
+}
+
+/** Options of `publishTarget`: heartbeats let a dead worker's attempt time out in seconds, not minutes. */
+export function publishTargetOptions(retry: PublishPostInput['retry']): ActivityOptions {
+  return {
+    startToCloseTimeout: '5 minutes',
+    heartbeatTimeout: '10 seconds',
+    retry: publishRetryPolicy(retry),
+  };
+}
+
+/** Options of the bookkeeping activities (database rows, audit, events): retried until the database answers. */
+export const BOOKKEEPING_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '200 ms', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+};

@@ -1,0 +1,239 @@
+import {
+  ActivityFailure,
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  patched,
+  proxyActivities,
+  setHandler,
+  TimeoutFailure,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import {
+  PUBLISH_ERROR_TYPES,
+  type PublishActivities,
+  type PublishReason,
+  type TargetFailure,
+} from './publish-post.activities';
+import {
+  type Actor,
+  cancelSignal,
+  contentUpdatedSignal,
+  publishNowSignal,
+  type PublishPostInput,
+  type PublishState,
+  type PublishStatus,
+  rescheduleSignal,
+  rescheduleUpdate,
+  retrySignal,
+  statusQuery,
+  type TargetOutcome,
+} from './publish-post.contract';
+import { BOOKKEEPING_OPTIONS, DEFAULT_RETRY_WINDOW_MS, MAX_PUBLISH_ROUNDS, publishTargetOptions } from './publish-post.options';
+import { postStatusKey, scheduledAtKey } from './search-attributes';
+
+/** Patch id guarding the search-attribute upserts (they are commands, so their presence is versioned). */
+export const SEARCH_ATTRIBUTES_PATCH = 'vt-publish-post-search-attributes-v1';
+
+const bookkeeping = proxyActivities<PublishActivities>(BOOKKEEPING_OPTIONS);
+
+interface Flow {
+  state: PublishState;
+  version: number;
+  scheduledAt: string | null;
+  targets: TargetOutcome[];
+  timerMoved: boolean;
+  publishNow?: { actor?: Actor };
+  cancel?: { reason?: string; actor?: Actor };
+  retry?: { actor?: Actor };
+}
+
+const FAILURE_KINDS: Record<string, string> = {
+  [PUBLISH_ERROR_TYPES.validation]: 'validation',
+  [PUBLISH_ERROR_TYPES.auth]: 'auth',
+  [PUBLISH_ERROR_TYPES.duplicate]: 'duplicate',
+  [PUBLISH_ERROR_TYPES.permanent]: 'permanent',
+  [PUBLISH_ERROR_TYPES.rateLimited]: 'rate_limited',
+  [PUBLISH_ERROR_TYPES.retryable]: 'retryable',
+  [PUBLISH_ERROR_TYPES.inFlight]: 'retryable',
+};
+
+const awaitingRetry = (state: PublishState) => state === 'failed' || state === 'partially_published';
+
+/**
+ * One post's life from scheduled to published (or failed, or cancelled): waits for its time on a
+ * durable timer that signals move, publishes every target in parallel, then keeps a failed post open
+ * for `retry` during the retry window.
+ */
+export async function publishPostWorkflow(input: PublishPostInput): Promise<PublishStatus> {
+  const flow: Flow = { state: 'waiting', version: input.version, scheduledAt: input.scheduledAt, targets: [], timerMoved: false };
+  const status = (): PublishStatus => ({
+    state: flow.state,
+    version: flow.version,
+    nextFireAt: flow.state === 'waiting' ? flow.scheduledAt : null,
+    targets: flow.targets,
+  });
+  const seeVersion = (version: number | undefined) => {
+    if (version !== undefined && version > flow.version) flow.version = version;
+  };
+  const reschedule = (req: { scheduledAt: string; version: number }) => {
+    flow.scheduledAt = req.scheduledAt;
+    flow.timerMoved = true;
+    seeVersion(req.version);
+  };
+
+  setHandler(statusQuery, status);
+  setHandler(rescheduleSignal, (req) => {
+    if (flow.state === 'waiting' && Number.isFinite(Date.parse(req.scheduledAt))) reschedule(req);
+  });
+  setHandler(
+    rescheduleUpdate,
+    (req) => {
+      reschedule(req);
+      return status();
+    },
+    {
+      validator: (req) => {
+        if (flow.state !== 'waiting' || flow.publishNow || flow.cancel) {
+          throw ApplicationFailure.create({ type: 'PublishingStarted', message: `the post is ${flow.state}; it can no longer be rescheduled` });
+        }
+        if (!Number.isFinite(Date.parse(req.scheduledAt))) {
+          throw ApplicationFailure.create({ type: 'InvalidSchedule', message: `not a time: ${req.scheduledAt}` });
+        }
+      },
+    },
+  );
+  setHandler(publishNowSignal, (req) => {
+    if (flow.state !== 'waiting') return;
+    flow.publishNow = { actor: req.actor };
+    seeVersion(req.version);
+  });
+  setHandler(cancelSignal, (req) => {
+    if (flow.state === 'waiting' || awaitingRetry(flow.state)) flow.cancel = req;
+  });
+  setHandler(contentUpdatedSignal, (req) => {
+    if (flow.state === 'waiting' || awaitingRetry(flow.state)) seeVersion(req.version);
+  });
+  setHandler(retrySignal, (req) => {
+    if (awaitingRetry(flow.state)) flow.retry = { actor: req.actor };
+  });
+
+  markSearchAttributes('scheduled', flow.scheduledAt);
+  const snapshot = await bookkeeping.loadPostForPublish(input.postId);
+  if (snapshot) {
+    flow.targets = snapshot.targets;
+    seeVersion(snapshot.version);
+    if (snapshot.deleted || snapshot.status === 'cancelled') flow.cancel ??= { reason: 'deleted' };
+  }
+
+  await waitUntilDue(flow);
+  if (flow.cancel) {
+    await bookkeeping.markCancelled({ postId: input.postId, ...flow.cancel });
+    flow.state = 'cancelled';
+    markSearchAttributes('cancelled');
+    return status();
+  }
+
+  const publisher = proxyActivities<PublishActivities>(publishTargetOptions(input.retry));
+  let reason: PublishReason = flow.publishNow ? 'publish_now' : 'timer_fired';
+  let actor = flow.publishNow?.actor;
+  for (let round = 1; ; round++) {
+    await publishRound(input, flow, publisher, { round, reason, actor });
+    if (!awaitingRetry(flow.state) || round >= MAX_PUBLISH_ROUNDS) break;
+    const retry = await awaitRetry(flow, input.retryWindowMs ?? DEFAULT_RETRY_WINDOW_MS);
+    if (!retry) break;
+    reason = 'retry';
+    actor = retry.actor;
+  }
+  await condition(allHandlersFinished);
+  return status();
+}
+
+/** Sleeps until the post is due; a reschedule moves the timer, publishNow and cancel end the wait. */
+async function waitUntilDue(flow: Flow): Promise<void> {
+  let shown = flow.scheduledAt;
+  while (!flow.cancel && !flow.publishNow) {
+    if (flow.scheduledAt !== shown) {
+      shown = flow.scheduledAt;
+      markSearchAttributes('scheduled', shown);
+    }
+    const dueIn = flow.scheduledAt === null ? 0 : Date.parse(flow.scheduledAt) - Date.now();
+    if (!(dueIn > 0)) return;
+    flow.timerMoved = false;
+    await condition(() => flow.timerMoved || flow.cancel !== undefined || flow.publishNow !== undefined, dueIn);
+  }
+}
+
+/** Waits for a `retry` signal; undefined when the window closes or the post is cancelled first. */
+async function awaitRetry(flow: Flow, windowMs: number): Promise<Flow['retry']> {
+  flow.retry = undefined;
+  await condition(() => flow.retry !== undefined || flow.cancel !== undefined, windowMs);
+  return flow.cancel ? undefined : flow.retry;
+}
+
+/** One publishing round: lock the post, publish the unpublished targets in parallel, record the outcome. */
+async function publishRound(
+  input: PublishPostInput,
+  flow: Flow,
+  publisher: PublishActivities,
+  opts: { round: number; reason: PublishReason; actor?: Actor },
+): Promise<void> {
+  flow.state = 'publishing';
+  markSearchAttributes('publishing');
+  const marked = await bookkeeping.markPublishing({ postId: input.postId, version: flow.version, ...opts });
+  if (marked.kind === 'skip') {
+    flow.state = marked.status === 'published' || marked.status === 'partially_published' ? marked.status : 'cancelled';
+    markSearchAttributes(flow.state);
+    return;
+  }
+  flow.version = marked.version;
+  for (const target of marked.targets) updateTarget(flow, target);
+  const failures = await Promise.all(
+    marked.targets.map(async (target): Promise<TargetFailure | undefined> => {
+      try {
+        const done = await publisher.publishTarget({ postId: input.postId, targetId: target.targetId, version: marked.version });
+        updateTarget(flow, { ...target, status: 'published', attempts: done.attempts, platformPostId: done.platformPostId, url: done.url });
+        return undefined;
+      } catch (err) {
+        const failure = describeFailure(target.targetId, err);
+        updateTarget(flow, { ...target, status: 'failed', error: { kind: failure.kind, message: failure.message } });
+        return failure;
+      }
+    }),
+  );
+  const outcome = await bookkeeping.recordOutcome({
+    postId: input.postId,
+    version: marked.version,
+    round: opts.round,
+    failures: failures.filter((f): f is TargetFailure => f !== undefined),
+  });
+  flow.targets = outcome.targets;
+  flow.state = outcome.status;
+  markSearchAttributes(outcome.status);
+}
+
+function updateTarget(flow: Flow, next: TargetOutcome): void {
+  const index = flow.targets.findIndex((t) => t.targetId === next.targetId);
+  if (index === -1) flow.targets.push(next);
+  else flow.targets[index] = next;
+}
+
+/** A failed activity as the status query and the outcome show it: a stable kind and the platform's words. */
+function describeFailure(targetId: string, err: unknown): TargetFailure {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (cause instanceof ApplicationFailure) {
+    return { targetId, kind: FAILURE_KINDS[cause.type ?? ''] ?? 'error', message: cause.message };
+  }
+  if (cause instanceof TimeoutFailure) return { targetId, kind: 'timeout', message: cause.message };
+  return { targetId, kind: 'error', message: cause instanceof Error ? cause.message : String(cause) };
+}
+
+/** Upserts the post's status (and its time, when given) for visibility queries. */
+function markSearchAttributes(status: string, scheduledAt?: string | null): void {
+  if (!patched(SEARCH_ATTRIBUTES_PATCH)) return;
+  const time = scheduledAt ? new Date(scheduledAt) : undefined;
+  upsertSearchAttributes([
+    { key: postStatusKey, value: status },
+    ...(time && Number.isFinite(time.getTime()) ? [{ key: scheduledAtKey, value: time }] : []),
+  ]);
+}

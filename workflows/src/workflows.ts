@@ -1,0 +1,2 @@
+// The worker's `workflowsPath`: workflow functions only, so the bundle holds nothing else.
+export { publishPostWorkflow } from './publish-post';
