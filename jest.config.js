@@ -4,5 +4,7 @@ const { workspaces } = require('./package.json');
 module.exports = {
   projects: workspaces.map((w) => `<rootDir>/${w}`),
   passWithNoTests: true,
+  // Temporal's gRPC channels and NATS reconnect timers can outlive a suite by seconds; do not hang CI on them.
+  forceExit: true,
   globalSetup: '<rootDir>/packages/testing/jest/global-setup.js',
 };

@@ -67,6 +67,8 @@ export interface EventBus {
 export interface EventBusOptions extends ConnectionOptions {
   /** Create or update the event stream on connect (default true): publishing needs it. */
   ensureStream?: boolean;
+  /** How long `close()` waits for a drain before closing outright (default 5 s): a drain needs the server. */
+  drainTimeoutMs?: number;
 }
 
 /** The header naming the message type, so a reader of `nats sub` knows what a payload is. */
@@ -83,7 +85,7 @@ function handleAsync(run: () => unknown, onError: (err: unknown) => void): void 
 
 /** Connects to NATS and returns the event bus. Reconnects forever by default: a service outlives a NATS restart. */
 export async function connectEventBus(opts: EventBusOptions): Promise<EventBus> {
-  const { ensureStream = true, ...connectionOptions } = opts;
+  const { ensureStream = true, drainTimeoutMs = 5000, ...connectionOptions } = opts;
   const nc = await connect({ maxReconnectAttempts: -1, ...connectionOptions });
   if (ensureStream) {
     try {
@@ -133,7 +135,14 @@ export async function connectEventBus(opts: EventBusOptions): Promise<EventBus> 
       });
     },
     async close() {
-      if (!nc.isClosed()) await nc.drain();
+      if (nc.isClosed()) return;
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, drainTimeoutMs);
+      });
+      // While the server is away a drain never completes; a shutdown must not wait for it forever.
+      await Promise.race([nc.drain().catch(() => undefined), timedOut]).finally(() => clearTimeout(timer));
+      if (!nc.isClosed()) await nc.close();
     },
   };
 }

@@ -14,7 +14,8 @@ export interface PublishPostInput {
 }
 
 /** The workflow's own view of where it is. */
-export type PublishState = 'waiting' | 'publishing' | 'published' | 'partially_published' | 'failed' | 'cancelled';
+export type PublishState =
+  'waiting' | 'publishing' | 'published' | 'partially_published' | 'failed' | 'cancelled';
 
 /** One target's outcome, as the status query shows it. */
 export interface TargetOutcome {
@@ -41,11 +42,15 @@ export interface Actor {
   id?: string;
 }
 
-export const rescheduleSignal = defineSignal<[{ scheduledAt: string; version: number; actor?: Actor }]>('reschedule');
+export const rescheduleSignal =
+  defineSignal<[{ scheduledAt: string; version: number; actor?: Actor }]>('reschedule');
 export const publishNowSignal = defineSignal<[{ version?: number; actor?: Actor }]>('publishNow');
 export const cancelSignal = defineSignal<[{ reason?: string; actor?: Actor }]>('cancel');
 export const contentUpdatedSignal = defineSignal<[{ version: number; actor?: Actor }]>('contentUpdated');
 export const retrySignal = defineSignal<[{ actor?: Actor }]>('retry');
 export const statusQuery = defineQuery<PublishStatus>('status');
 /** Synchronous reschedule: rejected (not merely ignored) when publishing has begun. */
-export const rescheduleUpdate = defineUpdate<PublishStatus, [{ scheduledAt: string; version: number; actor?: Actor }]>('rescheduleSync');
+export const rescheduleUpdate = defineUpdate<
+  PublishStatus,
+  [{ scheduledAt: string; version: number; actor?: Actor }]
+>('rescheduleSync');

@@ -3,7 +3,11 @@ import { NON_RETRYABLE_PUBLISH_ERRORS } from './publish-post.activities';
 import type { PublishPostInput } from './publish-post.contract';
 
 /** The spec's default per-target retry: 3 attempts, exponential from 1 s, doubling. */
-export const DEFAULT_PUBLISH_RETRY = { maximumAttempts: 3, initialIntervalMs: 1_000, backoffCoefficient: 2 } as const;
+export const DEFAULT_PUBLISH_RETRY = {
+  maximumAttempts: 3,
+  initialIntervalMs: 1_000,
+  backoffCoefficient: 2,
+} as const;
 
 /** How long a failed or partially published post waits for a `retry` signal. */
 export const DEFAULT_RETRY_WINDOW_MS = 7 * 24 * 60 * 60 * 1_000;

@@ -29,7 +29,12 @@ import {
   statusQuery,
   type TargetOutcome,
 } from './publish-post.contract';
-import { BOOKKEEPING_OPTIONS, DEFAULT_RETRY_WINDOW_MS, MAX_PUBLISH_ROUNDS, publishTargetOptions } from './publish-post.options';
+import {
+  BOOKKEEPING_OPTIONS,
+  DEFAULT_RETRY_WINDOW_MS,
+  MAX_PUBLISH_ROUNDS,
+  publishTargetOptions,
+} from './publish-post.options';
 import { postStatusKey, scheduledAtKey } from './search-attributes';
 
 /** Patch id guarding the search-attribute upserts (they are commands, so their presence is versioned). */
@@ -66,7 +71,13 @@ const awaitingRetry = (state: PublishState) => state === 'failed' || state === '
  * for `retry` during the retry window.
  */
 export async function publishPostWorkflow(input: PublishPostInput): Promise<PublishStatus> {
-  const flow: Flow = { state: 'waiting', version: input.version, scheduledAt: input.scheduledAt, targets: [], timerMoved: false };
+  const flow: Flow = {
+    state: 'waiting',
+    version: input.version,
+    scheduledAt: input.scheduledAt,
+    targets: [],
+    timerMoved: false,
+  };
   const status = (): PublishStatus => ({
     state: flow.state,
     version: flow.version,
@@ -93,12 +104,18 @@ export async function publishPostWorkflow(input: PublishPostInput): Promise<Publ
       return status();
     },
     {
-      validator: (req) => {
+      validator: (req: { scheduledAt: string }) => {
         if (flow.state !== 'waiting' || flow.publishNow || flow.cancel) {
-          throw ApplicationFailure.create({ type: 'PublishingStarted', message: `the post is ${flow.state}; it can no longer be rescheduled` });
+          throw ApplicationFailure.create({
+            type: 'PublishingStarted',
+            message: `the post is ${flow.state}; it can no longer be rescheduled`,
+          });
         }
         if (!Number.isFinite(Date.parse(req.scheduledAt))) {
-          throw ApplicationFailure.create({ type: 'InvalidSchedule', message: `not a time: ${req.scheduledAt}` });
+          throw ApplicationFailure.create({
+            type: 'InvalidSchedule',
+            message: `not a time: ${req.scheduledAt}`,
+          });
         }
       },
     },
@@ -160,7 +177,10 @@ async function waitUntilDue(flow: Flow): Promise<void> {
     const dueIn = flow.scheduledAt === null ? 0 : Date.parse(flow.scheduledAt) - Date.now();
     if (!(dueIn > 0)) return;
     flow.timerMoved = false;
-    await condition(() => flow.timerMoved || flow.cancel !== undefined || flow.publishNow !== undefined, dueIn);
+    await condition(
+      () => flow.timerMoved || flow.cancel !== undefined || flow.publishNow !== undefined,
+      dueIn,
+    );
   }
 }
 
@@ -182,7 +202,8 @@ async function publishRound(
   markSearchAttributes('publishing');
   const marked = await bookkeeping.markPublishing({ postId: input.postId, version: flow.version, ...opts });
   if (marked.kind === 'skip') {
-    flow.state = marked.status === 'published' || marked.status === 'partially_published' ? marked.status : 'cancelled';
+    flow.state =
+      marked.status === 'published' || marked.status === 'partially_published' ? marked.status : 'cancelled';
     markSearchAttributes(flow.state);
     return;
   }
@@ -191,12 +212,26 @@ async function publishRound(
   const failures = await Promise.all(
     marked.targets.map(async (target): Promise<TargetFailure | undefined> => {
       try {
-        const done = await publisher.publishTarget({ postId: input.postId, targetId: target.targetId, version: marked.version });
-        updateTarget(flow, { ...target, status: 'published', attempts: done.attempts, platformPostId: done.platformPostId, url: done.url });
+        const done = await publisher.publishTarget({
+          postId: input.postId,
+          targetId: target.targetId,
+          version: marked.version,
+        });
+        updateTarget(flow, {
+          ...target,
+          status: 'published',
+          attempts: done.attempts,
+          platformPostId: done.platformPostId,
+          url: done.url,
+        });
         return undefined;
       } catch (err) {
         const failure = describeFailure(target.targetId, err);
-        updateTarget(flow, { ...target, status: 'failed', error: { kind: failure.kind, message: failure.message } });
+        updateTarget(flow, {
+          ...target,
+          status: 'failed',
+          error: { kind: failure.kind, message: failure.message },
+        });
         return failure;
       }
     }),

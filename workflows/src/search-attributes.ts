@@ -5,10 +5,16 @@ import { SEARCH_ATTRIBUTES } from './names';
 export const postStatusKey = defineSearchAttributeKey(SEARCH_ATTRIBUTES.status, SearchAttributeType.KEYWORD);
 
 /** `VtScheduledAt`: when the post is due; cleared once it no longer waits. */
-export const scheduledAtKey = defineSearchAttributeKey(SEARCH_ATTRIBUTES.scheduledAt, SearchAttributeType.DATETIME);
+export const scheduledAtKey = defineSearchAttributeKey(
+  SEARCH_ATTRIBUTES.scheduledAt,
+  SearchAttributeType.DATETIME,
+);
 
 /** `VtPostId`: set by the starter; typed here for readers of `workflowInfo().typedSearchAttributes`. */
 export const postIdKey = defineSearchAttributeKey(SEARCH_ATTRIBUTES.postId, SearchAttributeType.KEYWORD);
 
 /** `VtOrgId`: set by the starter, like `postIdKey`. */
-export const organizationIdKey = defineSearchAttributeKey(SEARCH_ATTRIBUTES.organizationId, SearchAttributeType.KEYWORD);
+export const organizationIdKey = defineSearchAttributeKey(
+  SEARCH_ATTRIBUTES.organizationId,
+  SearchAttributeType.KEYWORD,
+);

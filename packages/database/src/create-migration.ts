@@ -11,7 +11,11 @@ async function main(): Promise<void> {
     const migrator = orm.getMigrator();
     const pending = await migrator.getPendingMigrations();
     if (pending.length > 0) await migrator.up();
-    const result = await migrator.createMigration(undefined, false, pending.length === 0 && (await migrator.getExecutedMigrations()).length === 0);
+    const result = await migrator.createMigration(
+      undefined,
+      false,
+      pending.length === 0 && (await migrator.getExecutedMigrations()).length === 0,
+    );
     console.log(result.fileName ? `created ${result.fileName}` : 'no changes');
   } finally {
     await orm.close();

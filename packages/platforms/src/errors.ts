@@ -4,7 +4,8 @@ import { type Platform } from './platform';
  * How the caller should react: `retryable` and `rate_limited` are worth another attempt (the latter
  * after `retryAfterMs`); `auth` needs a token refresh or a reconnect; the rest never succeed as sent.
  */
-export type PlatformErrorKind = 'retryable' | 'rate_limited' | 'auth' | 'duplicate' | 'validation' | 'permanent';
+export type PlatformErrorKind =
+  'retryable' | 'rate_limited' | 'auth' | 'duplicate' | 'validation' | 'permanent';
 
 /** Everything a {@link PlatformError} carries. */
 export interface PlatformErrorInit {
@@ -47,9 +48,15 @@ export class PlatformError extends Error {
   }
 }
 
-/** True for a {@link PlatformError}, also one from another copy of this package. */
+/** True for a {@link PlatformError}, also one from another copy of this package or another realm. */
 export function isPlatformError(err: unknown): err is PlatformError {
-  return err instanceof PlatformError || (err instanceof Error && err.name === 'PlatformError' && 'kind' in err);
+  if (err instanceof PlatformError) return true;
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    (err as { name?: unknown }).name === 'PlatformError' &&
+    'kind' in err
+  );
 }
 
 /** Whether trying the same call again can succeed; unknown errors are not (the caller decides). */

@@ -1,6 +1,11 @@
 export * from './platform';
 export * from './validation/types';
-export { PLATFORM_LIMITS, resolveLimits, type MediaKindLimits, type PlatformLimits } from './validation/limits';
+export {
+  PLATFORM_LIMITS,
+  resolveLimits,
+  type MediaKindLimits,
+  type PlatformLimits,
+} from './validation/limits';
 export { countText, countGraphemes, countUtf8Bytes, type TextCount } from './validation/count-text';
 export { validateForPlatform } from './validation/validate';
 export { mastodonLimits, type MastodonInstanceConfiguration } from './validation/mastodon-instance';

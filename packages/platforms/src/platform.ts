@@ -1,5 +1,13 @@
 /** Every platform VibeTribe publishes to, in display order. */
-export const PLATFORMS = ['x', 'linkedin', 'facebook', 'instagram', 'threads', 'bluesky', 'mastodon'] as const;
+export const PLATFORMS = [
+  'x',
+  'linkedin',
+  'facebook',
+  'instagram',
+  'threads',
+  'bluesky',
+  'mastodon',
+] as const;
 
 /** One of {@link PLATFORMS}. */
 export type Platform = (typeof PLATFORMS)[number];

@@ -9,7 +9,10 @@ export class EnvError extends Error {
 }
 
 /** Parses `source` once with `schema`, listing every bad or missing key, and freezes the result. */
-export function loadEnv<S extends z.ZodType>(schema: S, source: NodeJS.ProcessEnv = process.env): Readonly<z.output<S>> {
+export function loadEnv<S extends z.ZodType>(
+  schema: S,
+  source: NodeJS.ProcessEnv = process.env,
+): Readonly<z.output<S>> {
   const parsed = schema.safeParse(source);
   if (!parsed.success) {
     throw new EnvError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));

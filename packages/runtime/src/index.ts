@@ -7,3 +7,4 @@ export * from './ops-server';
 export * from './shutdown';
 export * from './tokens';
 export * from './secret-box';
+export * from './koa-handler';

@@ -3,7 +3,11 @@ import type { Registry } from 'prom-client';
 import { type Check, checkReadiness } from './readiness';
 
 /** `/healthz` (the process is alive), `/readyz` (its dependencies answer) and `/metrics` (Prometheus). */
-export function createOpsRouter(opts: { service: string; checks: Record<string, Check>; registry: Registry }): Router {
+export function createOpsRouter(opts: {
+  service: string;
+  checks: Record<string, Check>;
+  registry: Registry;
+}): Router {
   const router = new Router();
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok', service: opts.service, uptime_s: Math.round(process.uptime()) };

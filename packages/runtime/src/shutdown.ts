@@ -10,7 +10,11 @@ export interface ShutdownStep {
  * Runs `steps` in order on SIGINT or SIGTERM (first stop accepting work, then drain, then close
  * connections), each bounded by `stepTimeoutMs`, then exits. A second signal exits at once.
  */
-export function onShutdown(logger: Logger, steps: ShutdownStep[], stepTimeoutMs = 15_000): () => Promise<void> {
+export function onShutdown(
+  logger: Logger,
+  steps: ShutdownStep[],
+  stepTimeoutMs = 15_000,
+): () => Promise<void> {
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
@@ -20,7 +24,10 @@ export function onShutdown(logger: Logger, steps: ShutdownStep[], stepTimeoutMs 
           await Promise.race([
             step.run(),
             new Promise((_, reject) => {
-              timer = setTimeout(() => reject(new Error(`timed out after ${stepTimeoutMs} ms`)), stepTimeoutMs);
+              timer = setTimeout(
+                () => reject(new Error(`timed out after ${stepTimeoutMs} ms`)),
+                stepTimeoutMs,
+              );
             }),
           ]);
           logger.info({ step: step.name }, 'shutdown step done');

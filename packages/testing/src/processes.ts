@@ -14,7 +14,11 @@ export function freePort(): Promise<number> {
 }
 
 /** Resolves when `probe` succeeds, or rejects after `timeoutMs`. */
-export async function waitUntil(probe: () => Promise<unknown>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+export async function waitUntil(
+  probe: () => Promise<unknown>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -25,7 +29,9 @@ export async function waitUntil(probe: () => Promise<unknown>, timeoutMs = 10_00
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`${what} not reached within ${timeoutMs} ms${last instanceof Error ? `: ${last.message}` : ''}`);
+  throw new Error(
+    `${what} not reached within ${timeoutMs} ms${last instanceof Error ? `: ${last.message}` : ''}`,
+  );
 }
 
 /** A private server process for tests that stop and restart a dependency (redis-server, nats-server). */
@@ -36,7 +42,11 @@ export interface PrivateServer {
 }
 
 /** Starts `command` with args built from a port, restartable on the same port. */
-export async function privateServer(command: string, args: (port: number) => string[], ready: (port: number) => Promise<unknown>): Promise<PrivateServer> {
+export async function privateServer(
+  command: string,
+  args: (port: number) => string[],
+  ready: (port: number) => Promise<unknown>,
+): Promise<PrivateServer> {
   const port = await freePort();
   let child: ChildProcess | undefined;
   const server: PrivateServer = {

@@ -21,7 +21,11 @@ import { verifyAccessToken, bearerToken } from '@vibetribe/runtime';
 
 /** JSON in, JSON out: other bodies on JSON routes are 415. */
 const requireJson: Middleware = async (ctx, next) => {
-  if (['POST', 'PUT', 'PATCH'].includes(ctx.method) && ctx.request.length && !ctx.is('application/json', 'application/*+json')) {
+  if (
+    ['POST', 'PUT', 'PATCH'].includes(ctx.method) &&
+    ctx.request.length &&
+    !ctx.is('application/json', 'application/*+json')
+  ) {
     throw unsupportedMediaType('Send application/json.');
   }
   await next();
@@ -33,7 +37,14 @@ export function createApp(deps: GatewayDeps): Koa<AppState> {
   const registry = createMetrics('gateway');
   const api = new Router<AppState>({ prefix: '/api/v1' });
   for (const routes of [authRoutes(deps), organizationRoutes(deps), accountRoutes(deps), postRoutes(deps)]) {
-    api.use(routes.routes(), routes.allowedMethods({ throw: true, notImplemented: () => routeNotFound(), methodNotAllowed: () => methodNotAllowed('see /api/v1/docs') }));
+    api.use(
+      routes.routes(),
+      routes.allowedMethods({
+        throw: true,
+        notImplemented: () => routeNotFound(),
+        methodNotAllowed: () => methodNotAllowed('see /api/v1/docs'),
+      }),
+    );
   }
   let document: string | undefined;
   const docs = docsRoutes(() => (document ??= JSON.stringify(openApiDocument(deps.env.PUBLIC_URL))));
@@ -65,13 +76,35 @@ export function createApp(deps: GatewayDeps): Koa<AppState> {
     .use(accessLog(deps.logger, httpMetrics(registry)))
     .use(problemMiddleware(deps.logger))
     .use(helmet())
-    .use(cors({ origin: (ctx) => (env.corsOrigins.includes(ctx.get('Origin')) ? ctx.get('Origin') : ''), exposeHeaders: ['X-Request-Id', 'Retry-After'], maxAge: 600 }))
+    .use(
+      cors({
+        origin: (ctx) => (env.corsOrigins.includes(ctx.get('Origin')) ? ctx.get('Origin') : ''),
+        exposeHeaders: ['X-Request-Id', 'Retry-After'],
+        maxAge: 600,
+      }),
+    )
     .use(ops.routes())
     .use(
       rateLimit(deps.redis, deps.logger, [
-        { name: 'auth-ip', max: env.RATE_LIMIT_AUTH_PER_IP, windowS: env.RATE_LIMIT_WINDOW_S, keyOf: (ctx) => (ctx.path.startsWith('/api/v1/auth/') && ctx.method === 'POST' ? ctx.ip : undefined) },
-        { name: 'ip', max: env.RATE_LIMIT_PER_IP, windowS: env.RATE_LIMIT_WINDOW_S, keyOf: (ctx) => (ctx.path.startsWith('/api/') ? ctx.ip : undefined) },
-        { name: 'user', max: env.RATE_LIMIT_PER_USER, windowS: env.RATE_LIMIT_WINDOW_S, keyOf: (ctx) => (ctx.path.startsWith('/api/') ? userKey(ctx) : undefined) },
+        {
+          name: 'auth-ip',
+          max: env.RATE_LIMIT_AUTH_PER_IP,
+          windowS: env.RATE_LIMIT_WINDOW_S,
+          keyOf: (ctx) =>
+            ctx.path.startsWith('/api/v1/auth/') && ctx.method === 'POST' ? ctx.ip : undefined,
+        },
+        {
+          name: 'ip',
+          max: env.RATE_LIMIT_PER_IP,
+          windowS: env.RATE_LIMIT_WINDOW_S,
+          keyOf: (ctx) => (ctx.path.startsWith('/api/') ? ctx.ip : undefined),
+        },
+        {
+          name: 'user',
+          max: env.RATE_LIMIT_PER_USER,
+          windowS: env.RATE_LIMIT_WINDOW_S,
+          keyOf: (ctx) => (ctx.path.startsWith('/api/') ? userKey(ctx) : undefined),
+        },
       ]),
     )
     .use(requireJson)
@@ -81,7 +114,13 @@ export function createApp(deps: GatewayDeps): Koa<AppState> {
       await next();
     })
     .use(api.routes())
-    .use(api.allowedMethods({ throw: true, notImplemented: () => routeNotFound(), methodNotAllowed: () => methodNotAllowed('see /api/v1/docs') }))
+    .use(
+      api.allowedMethods({
+        throw: true,
+        notImplemented: () => routeNotFound(),
+        methodNotAllowed: () => methodNotAllowed('see /api/v1/docs'),
+      }),
+    )
     .use(() => {
       throw routeNotFound();
     });

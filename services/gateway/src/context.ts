@@ -22,7 +22,11 @@ export interface GatewayDeps {
 
 /** Where domain events go (NATS in production). */
 export interface EventSink {
-  post(orgId: string, event: 'created' | 'updated' | 'deleted' | 'status', payload: Record<string, unknown>): Promise<void>;
+  post(
+    orgId: string,
+    event: 'created' | 'updated' | 'deleted' | 'status',
+    payload: Record<string, unknown>,
+  ): Promise<void>;
 }
 
 /** Per-request state every middleware may read. */
@@ -34,7 +38,8 @@ export interface AppState {
 }
 
 /** A Koa context with our state. */
-export type AppContext = ParameterizedContext<AppState> & Pick<Context, 'params'> & { params: Record<string, string> };
+export type AppContext = ParameterizedContext<AppState> &
+  Pick<Context, 'params'> & { params: Record<string, string> };
 
 /** A typed handler. */
 export type Handler = (ctx: AppContext, next: Next) => Promise<void> | void;

@@ -9,11 +9,17 @@ import { natsEventSink } from './lib/events';
 import { temporalScheduler } from './lib/scheduler';
 
 /** Connects everything the gateway needs. Temporal and NATS connect lazily, so the API starts while they are down. */
-export async function buildDeps(env: Readonly<GatewayEnv>): Promise<GatewayDeps & { close(): Promise<void> }> {
+export async function buildDeps(
+  env: Readonly<GatewayEnv>,
+): Promise<GatewayDeps & { close(): Promise<void> }> {
   const logger = createLogger('gateway', env.LOG_LEVEL);
   const orm = await initOrm(env.DATABASE_URL);
   await migrate(orm);
-  const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
+  const redis = new Redis(env.REDIS_URL, {
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    lazyConnect: false,
+  });
   redis.on('error', (err) => logger.debug({ err }, 'redis error'));
   const connection = Connection.lazy({ address: env.TEMPORAL_ADDRESS, connectTimeout: 2000 });
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
@@ -29,7 +35,7 @@ export async function buildDeps(env: Readonly<GatewayEnv>): Promise<GatewayDeps 
     events: natsEventSink(bus, logger),
     readiness: {
       nats: () => pingEventBus(bus.nc),
-      temporal: () => connection.healthService.check({}),
+      temporal: () => connection.withDeadline(Date.now() + 1500, () => connection.healthService.check({})),
     },
     async close() {
       await bus.close().catch(() => undefined);

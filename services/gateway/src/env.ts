@@ -16,7 +16,9 @@ const schema = z
     JWT_ISSUER: z.string().default('vibetribe'),
     JWT_AUDIENCE: z.string().default('vibetribe-api'),
     REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
-    ENCRYPTION_KEY: z.base64().refine((s) => Buffer.from(s, 'base64').length === 32, 'must be 32 bytes, base64'),
+    ENCRYPTION_KEY: z
+      .base64()
+      .refine((s) => Buffer.from(s, 'base64').length === 32, 'must be 32 bytes, base64'),
     CORS_ORIGINS: z.string().default('http://localhost:5173'),
     RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).default(60),
     RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(600),
@@ -39,12 +41,29 @@ const schema = z
     };
     const privateKey = read(e.JWT_PRIVATE_KEY, e.JWT_PRIVATE_KEY_FILE, 'JWT_PRIVATE_KEY_FILE');
     const publicKey = read(e.JWT_PUBLIC_KEY, e.JWT_PUBLIC_KEY_FILE, 'JWT_PUBLIC_KEY_FILE');
-    if (!privateKey) ctx.addIssue({ code: 'custom', path: ['JWT_PRIVATE_KEY'], message: 'set JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE' });
-    if (!publicKey) ctx.addIssue({ code: 'custom', path: ['JWT_PUBLIC_KEY'], message: 'set JWT_PUBLIC_KEY or JWT_PUBLIC_KEY_FILE' });
+    if (!privateKey)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['JWT_PRIVATE_KEY'],
+        message: 'set JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE',
+      });
+    if (!publicKey)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['JWT_PUBLIC_KEY'],
+        message: 'set JWT_PUBLIC_KEY or JWT_PUBLIC_KEY_FILE',
+      });
     return {
       ...e,
-      jwt: { privateKey: privateKey ?? '', publicKey: publicKey ?? '', issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
-      corsOrigins: e.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+      jwt: {
+        privateKey: privateKey ?? '',
+        publicKey: publicKey ?? '',
+        issuer: e.JWT_ISSUER,
+        audience: e.JWT_AUDIENCE,
+      },
+      corsOrigins: e.CORS_ORIGINS.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
     };
   });
 

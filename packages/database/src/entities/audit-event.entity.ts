@@ -32,7 +32,14 @@ export class AuditEvent extends BaseEntity {
 
   constructor(
     organization: Organization,
-    init: { subjectType: string; subjectId: string; action: string; actorType: ActorType; actorId?: string | null; data?: Record<string, unknown> },
+    init: {
+      subjectType: string;
+      subjectId: string;
+      action: string;
+      actorType: ActorType;
+      actorId?: string | null;
+      data?: Record<string, unknown>;
+    },
   ) {
     super();
     this.organization = organization;

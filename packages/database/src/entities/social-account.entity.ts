@@ -35,7 +35,13 @@ export class SocialAccount extends BaseEntity {
   @Enum({ items: () => ACCOUNT_STATUSES, type: 'string' })
   status: AccountStatus = 'connected';
 
-  constructor(organization: Organization, platform: string, externalId: string, displayName: string, accessTokenEnc: string) {
+  constructor(
+    organization: Organization,
+    platform: string,
+    externalId: string,
+    displayName: string,
+    accessTokenEnc: string,
+  ) {
     super();
     this.organization = organization;
     this.platform = platform;

@@ -34,7 +34,11 @@ export async function readBody(req: IncomingMessage, maxBytes: number): Promise<
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
     if (size > maxBytes) {
-      throw new HttpProblem(413, { title: 'Payload Too Large', detail: `Body exceeds ${maxBytes} bytes.`, status: 413 });
+      throw new HttpProblem(413, {
+        title: 'Payload Too Large',
+        detail: `Body exceeds ${maxBytes} bytes.`,
+        status: 413,
+      });
     }
     chunks.push(chunk);
   }

@@ -8,12 +8,14 @@ async function jsonObject(ctx: XControlContext): Promise<Record<string, unknown>
   const body = await readBody(ctx.req, 1024 * 1024);
   if (body.length === 0) return {};
   const json = parseJson(body, invalid);
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw invalid('The body must be a JSON object.');
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw invalid('The body must be a JSON object.');
   return json as Record<string, unknown>;
 }
 
 const count = (v: unknown, name: string): number => {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw invalid(`${name} must be a non-negative integer.`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0)
+    throw invalid(`${name} must be a non-negative integer.`);
   return v;
 };
 
@@ -21,7 +23,8 @@ const count = (v: unknown, name: string): number => {
 export function parseFaults(raw: Record<string, unknown>): XFaults {
   const out: XFaults = {};
   if (raw.latencyMs !== undefined) out.latencyMs = count(raw.latencyMs, 'latencyMs');
-  if (raw.dropResponseNext !== undefined) out.dropResponseNext = count(raw.dropResponseNext, 'dropResponseNext');
+  if (raw.dropResponseNext !== undefined)
+    out.dropResponseNext = count(raw.dropResponseNext, 'dropResponseNext');
   if (raw.failMediaProcessingNext !== undefined) {
     out.failMediaProcessingNext = count(raw.failMediaProcessingNext, 'failMediaProcessingNext');
   }
@@ -30,7 +33,8 @@ export function parseFaults(raw: Record<string, unknown>): XFaults {
     if (typeof f !== 'object' || f === null) throw invalid('failNext must be an object.');
     const status = count(f.status, 'failNext.status');
     if (status < 400 || status > 599) throw invalid('failNext.status must be 4xx or 5xx.');
-    if (f.on !== undefined && f.on !== 'create' && f.on !== 'any') throw invalid('failNext.on must be create or any.');
+    if (f.on !== undefined && f.on !== 'create' && f.on !== 'any')
+      throw invalid('failNext.on must be create or any.');
     out.failNext = {
       status,
       count: count(f.count ?? 1, 'failNext.count'),
@@ -44,7 +48,13 @@ export function parseFaults(raw: Record<string, unknown>): XFaults {
 /** Checks a settings body. */
 export function parseSettings(raw: Record<string, unknown>): Partial<XEmulatorSettings> {
   const out: Partial<XEmulatorSettings> = {};
-  for (const key of ['postLimit', 'postWindowS', 'mediaProcessingMs', 'maxChunkBytes', 'maxWeightedLength'] as const) {
+  for (const key of [
+    'postLimit',
+    'postWindowS',
+    'mediaProcessingMs',
+    'maxChunkBytes',
+    'maxWeightedLength',
+  ] as const) {
     if (raw[key] !== undefined) out[key] = count(raw[key], key);
   }
   return out;
@@ -98,7 +108,8 @@ export function reset(ctx: XControlContext): XReply {
 export async function setMetrics(ctx: XControlContext): Promise<XReply> {
   const metrics = await jsonObject(ctx);
   for (const [key, value] of Object.entries(metrics)) count(value, key);
-  if (!ctx.state.setMetrics(ctx.params[0] ?? '', metrics)) return { status: 404, body: { error: 'unknown tweet' } };
+  if (!ctx.state.setMetrics(ctx.params[0] ?? '', metrics))
+    return { status: 404, body: { error: 'unknown tweet' } };
   return { status: 204 };
 }
 

@@ -44,12 +44,15 @@ export async function createTweet(ctx: XRequestContext): Promise<XReply> {
     }
     const { text = '' } = body as CreateBody;
     if (typeof text !== 'string') throw badRequest('text must be a string.');
-    const mediaIds = readMediaIds(body as CreateBody);
-    if (text.trim() === '' && mediaIds.length === 0) throw badRequest('One of text or media.media_ids is required.');
+    const mediaIds = readMediaIds(body);
+    if (text.trim() === '' && mediaIds.length === 0)
+      throw badRequest('One of text or media.media_ids is required.');
     // UNCONFIRMED: whether X answers over-long text with 400 or 403; both are final.
     const weighted = parseTweet(text).weightedLength;
     if (weighted > state.settings.maxWeightedLength) {
-      throw badRequest(`Text is ${weighted} weighted characters; at most ${state.settings.maxWeightedLength}.`);
+      throw badRequest(
+        `Text is ${weighted} weighted characters; at most ${state.settings.maxWeightedLength}.`,
+      );
     }
     checkMedia(ctx, mediaIds);
     if (text !== '' && state.texts.has(`${user.userId}\n${text}`)) throw duplicateContent();

@@ -42,7 +42,12 @@ async function applyFaults(state: XState, route: XRoute): Promise<void> {
 async function route(state: XState, req: IncomingMessage, url: URL): Promise<XReply> {
   const found = findRoute(req.method ?? 'GET', url.pathname);
   if (!found) {
-    throw new HttpProblem(404, { title: 'Not Found', detail: `No route ${req.method} ${url.pathname}`, type: 'about:blank', status: 404 });
+    throw new HttpProblem(404, {
+      title: 'Not Found',
+      detail: `No route ${req.method} ${url.pathname}`,
+      type: 'about:blank',
+      status: 404,
+    });
   }
   const { route, params } = found;
   if (route.kind === 'control') return route.handle({ req, url, params, state });

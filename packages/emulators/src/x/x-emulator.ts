@@ -33,7 +33,7 @@ export interface XEmulator {
   setMetrics(tweetId: string, metrics: Partial<XPublicMetrics>): boolean;
   posts(userId?: string): XEmulatedPost[];
   stats(): XStats;
-  /** Forgets posts, media, windows, faults and stats; accounts too when `accounts` is true. */
+  /** Back to the state at start (posts, media, windows, faults, stats, settings); accounts too when `accounts`. */
   reset(accounts?: boolean): void;
 }
 
@@ -65,7 +65,9 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
       }),
     addAccount: (account) => state.addAccount(account),
     setFaults: (faults) => {
-      state.faults = { ...state.faults, ...faults };
+      // Copied: the counters are consumed in place and must not change the caller's object.
+      const failNext = faults.failNext && { ...faults.failNext };
+      state.faults = { ...state.faults, ...faults, ...(failNext ? { failNext } : {}) };
     },
     clearFaults: () => {
       state.faults = {};

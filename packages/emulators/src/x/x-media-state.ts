@@ -4,7 +4,9 @@ import { type StoredMedia } from './x-state';
 export const MEDIA_TTL_S = 24 * 60 * 60;
 
 /** What each `media_category` accepts. */
-export const MEDIA_CATEGORIES: Readonly<Record<string, { maxBytes: number; types: readonly string[]; keyPrefix: string }>> = {
+export const MEDIA_CATEGORIES: Readonly<
+  Record<string, { maxBytes: number; types: readonly string[]; keyPrefix: string }>
+> = {
   tweet_image: {
     maxBytes: 5 * 1024 * 1024,
     types: ['image/jpeg', 'image/png', 'image/gif', 'image/webp'],
@@ -18,8 +20,12 @@ export const MEDIA_CATEGORIES: Readonly<Record<string, { maxBytes: number; types
 export type MediaStage = 'initialized' | 'pending' | 'in_progress' | 'succeeded' | 'failed' | 'expired';
 
 /** An upload's stage and, while processing, its progress. */
-export function mediaState(media: StoredMedia, nowMs: number): { state: MediaStage; progress: number; remainingMs: number } {
-  if (nowMs > media.createdAtMs + MEDIA_TTL_S * 1000) return { state: 'expired', progress: 0, remainingMs: 0 };
+export function mediaState(
+  media: StoredMedia,
+  nowMs: number,
+): { state: MediaStage; progress: number; remainingMs: number } {
+  if (nowMs > media.createdAtMs + MEDIA_TTL_S * 1000)
+    return { state: 'expired', progress: 0, remainingMs: 0 };
   if (media.finalizedAtMs === undefined) return { state: 'initialized', progress: 0, remainingMs: 0 };
   const elapsed = nowMs - media.finalizedAtMs;
   if (elapsed >= media.processingMs) {
@@ -30,7 +36,11 @@ export function mediaState(media: StoredMedia, nowMs: number): { state: MediaSta
 }
 
 /** `processing_info` as FINALIZE and STATUS report it; absent before FINALIZE and for images, which X does not process. */
-export function processingInfo(media: StoredMedia, nowMs: number, justFinalized = false): Record<string, unknown> | undefined {
+export function processingInfo(
+  media: StoredMedia,
+  nowMs: number,
+  justFinalized = false,
+): Record<string, unknown> | undefined {
   if (media.category === 'tweet_image') return undefined;
   const { state, progress, remainingMs } = mediaState(media, nowMs);
   if (state === 'initialized' || state === 'expired') return undefined;
@@ -51,7 +61,7 @@ export function processingInfo(media: StoredMedia, nowMs: number, justFinalized 
 
 /** The `data` object every upload endpoint answers with. */
 export function mediaData(media: StoredMedia, nowMs: number, justFinalized = false): Record<string, unknown> {
-  const expiresAfter = Math.max(0, Math.floor((media.createdAtMs + MEDIA_TTL_S * 1000 - nowMs) / 1000));
+  const expiresAfter = Math.max(0, Math.ceil((media.createdAtMs + MEDIA_TTL_S * 1000 - nowMs) / 1000));
   const info = processingInfo(media, nowMs, justFinalized);
   return {
     id: media.id,

@@ -27,12 +27,25 @@ function ownMedia(ctx: XRequestContext, id: string | undefined): StoredMedia {
   return media;
 }
 
-function createMedia(ctx: XRequestContext, mediaType: string, totalBytes: number, category?: string): StoredMedia {
-  const resolved = category ?? (mediaType.startsWith('video/') ? 'tweet_video' : mediaType === 'image/gif' ? 'tweet_gif' : 'tweet_image');
+function createMedia(
+  ctx: XRequestContext,
+  mediaType: string,
+  totalBytes: number,
+  category?: string,
+): StoredMedia {
+  const resolved =
+    category ??
+    (mediaType.startsWith('video/')
+      ? 'tweet_video'
+      : mediaType === 'image/gif'
+        ? 'tweet_gif'
+        : 'tweet_image');
   const rules = MEDIA_CATEGORIES[resolved];
   if (!rules) throw badRequest(`Unknown media_category: ${resolved}.`);
-  if (!rules.types.includes(mediaType)) throw badRequest(`media_type ${mediaType} is not allowed for ${resolved}.`);
-  if (!Number.isInteger(totalBytes) || totalBytes <= 0) throw badRequest('total_bytes must be a positive integer.');
+  if (!rules.types.includes(mediaType))
+    throw badRequest(`media_type ${mediaType} is not allowed for ${resolved}.`);
+  if (!Number.isInteger(totalBytes) || totalBytes <= 0)
+    throw badRequest('total_bytes must be a positive integer.');
   if (totalBytes > rules.maxBytes) throw badRequest(`File size exceeds ${rules.maxBytes} bytes.`);
   const id = ctx.state.nextId();
   const media: StoredMedia = {
@@ -73,7 +86,8 @@ function finalize(ctx: XRequestContext, media: StoredMedia): XReply {
 function append(ctx: XRequestContext, media: StoredMedia, f: Map<string, FormValue>): XReply {
   if (media.finalizedAtMs !== undefined) throw badRequest('Media is already finalized.');
   const index = Number(text(f.get('segment_index')));
-  if (!Number.isInteger(index) || index < 0 || index > 999) throw badRequest('segment_index must be 0 to 999.');
+  if (!Number.isInteger(index) || index < 0 || index > 999)
+    throw badRequest('segment_index must be 0 to 999.');
   const part = f.get('media');
   if (part === undefined) throw badRequest('The media field is required.');
   const size = typeof part === 'string' ? Buffer.byteLength(part) : part.size;
@@ -86,7 +100,8 @@ function append(ctx: XRequestContext, media: StoredMedia, f: Map<string, FormVal
 
 function simpleUpload(ctx: XRequestContext, f: Map<string, FormValue>): XReply {
   const part = f.get('media');
-  if (part === undefined || typeof part === 'string') throw badRequest('The media field must be a file part.');
+  if (part === undefined || typeof part === 'string')
+    throw badRequest('The media field must be a file part.');
   const mediaType = text(f.get('media_type')) ?? part.type;
   const media = createMedia(ctx, mediaType, part.size, text(f.get('media_category')));
   media.segments.set(0, part.size);
@@ -120,7 +135,8 @@ export async function uploadCommand(ctx: XRequestContext): Promise<XReply> {
 
 /** `GET /2/media/upload?command=STATUS&media_id=…`. */
 export function uploadStatus(ctx: XRequestContext): XReply {
-  if (ctx.url.searchParams.get('command')?.toUpperCase() !== 'STATUS') throw badRequest('command must be STATUS.');
+  if (ctx.url.searchParams.get('command')?.toUpperCase() !== 'STATUS')
+    throw badRequest('command must be STATUS.');
   const media = ownMedia(ctx, ctx.url.searchParams.get('media_id') ?? undefined);
   if (media.finalizedAtMs === undefined) throw badRequest('Media is not finalized.');
   return { status: 200, body: { data: mediaData(media, Date.now()) } };
@@ -158,7 +174,8 @@ export async function mediaMetadata(ctx: XRequestContext): Promise<XReply> {
   } | null;
   const media = ownMedia(ctx, typeof body?.id === 'string' ? body.id : undefined);
   const alt = body?.metadata?.alt_text?.text;
-  if (typeof alt !== 'string' || alt.length > 1000) throw badRequest('alt_text.text must be a string of at most 1000 characters.');
+  if (typeof alt !== 'string' || alt.length > 1000)
+    throw badRequest('alt_text.text must be a string of at most 1000 characters.');
   media.alt = alt;
   return { status: 200, body: { data: { id: media.id, associated_metadata: { alt_text: { text: alt } } } } };
 }

@@ -11,7 +11,12 @@ export function badRequest(message: string): HttpProblem {
 }
 
 /** The exact 401 X sends for a missing or unknown bearer token. */
-export const UNAUTHORIZED_BODY = { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' };
+export const UNAUTHORIZED_BODY = {
+  title: 'Unauthorized',
+  type: 'about:blank',
+  status: 401,
+  detail: 'Unauthorized',
+};
 
 /** X's answer to a post whose text the same user already posted. */
 export function duplicateContent(): HttpProblem {

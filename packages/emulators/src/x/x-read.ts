@@ -52,7 +52,8 @@ function decodeToken(token: string): number {
 export function getUserTweets(ctx: XRequestContext): XReply {
   const { url, state } = ctx;
   const userId = ctx.params[0] ?? '';
-  if (!state.accountsById.has(userId)) return { status: 200, body: { errors: [notFoundError('user', userId)] } };
+  if (!state.accountsById.has(userId))
+    return { status: 200, body: { errors: [notFoundError('user', userId)] } };
   const maxResults = Number(url.searchParams.get('max_results') ?? '10');
   if (!Number.isInteger(maxResults) || maxResults < 5 || maxResults > 100) {
     throw badRequest('max_results must be an integer from 5 to 100.');

@@ -14,7 +14,12 @@ export const X_ROUTES: readonly XRoute[] = [
   { method: 'GET', path: /^\/2\/media\/upload$/, kind: 'api', handle: media.uploadStatus },
   { method: 'POST', path: /^\/2\/media\/upload\/initialize$/, kind: 'api', handle: media.uploadInitialize },
   { method: 'POST', path: /^\/2\/media\/upload\/(\d+)\/append$/, kind: 'api', handle: media.uploadAppend },
-  { method: 'POST', path: /^\/2\/media\/upload\/(\d+)\/finalize$/, kind: 'api', handle: media.uploadFinalize },
+  {
+    method: 'POST',
+    path: /^\/2\/media\/upload\/(\d+)\/finalize$/,
+    kind: 'api',
+    handle: media.uploadFinalize,
+  },
   { method: 'POST', path: /^\/2\/media\/metadata$/, kind: 'api', handle: media.mediaMetadata },
   { method: 'POST', path: /^\/__emulator\/accounts$/, kind: 'control', handle: control.addAccount },
   { method: 'POST', path: /^\/__emulator\/faults$/, kind: 'control', handle: control.setFaults },
@@ -22,7 +27,12 @@ export const X_ROUTES: readonly XRoute[] = [
   { method: 'GET', path: /^\/__emulator\/posts$/, kind: 'control', handle: control.listPosts },
   { method: 'GET', path: /^\/__emulator\/stats$/, kind: 'control', handle: control.getStats },
   { method: 'POST', path: /^\/__emulator\/reset$/, kind: 'control', handle: control.reset },
-  { method: 'POST', path: /^\/__emulator\/tweets\/(\d+)\/metrics$/, kind: 'control', handle: control.setMetrics },
+  {
+    method: 'POST',
+    path: /^\/__emulator\/tweets\/(\d+)\/metrics$/,
+    kind: 'control',
+    handle: control.setMetrics,
+  },
   { method: 'GET', path: /^\/__emulator\/settings$/, kind: 'control', handle: control.settings },
   { method: 'POST', path: /^\/__emulator\/settings$/, kind: 'control', handle: control.settings },
 ];

@@ -54,6 +54,7 @@ const emptyStats = (): XStats => ({
 export class XState {
   readonly nextId = createSnowflakes();
   settings: XEmulatorSettings;
+  private readonly initialSettings: XEmulatorSettings;
   faults: XFaults = {};
   stats: XStats = emptyStats();
   readonly accountsByToken = new Map<string, XAccount>();
@@ -67,7 +68,8 @@ export class XState {
   readonly postWindows = new Map<string, { startMs: number; count: number }>();
 
   constructor(settings: Partial<XEmulatorSettings> = {}) {
-    this.settings = { ...DEFAULT_SETTINGS, ...settings };
+    this.initialSettings = { ...DEFAULT_SETTINGS, ...settings };
+    this.settings = { ...this.initialSettings };
   }
 
   /** Registers a user and token; registering a user again adds the new token and keeps the old. */
@@ -126,7 +128,8 @@ export class XState {
     const tweet = this.tweets.get(tweetId);
     if (!tweet) return false;
     for (const [key, value] of Object.entries(metrics)) {
-      if (key in tweet.metrics && typeof value === 'number') tweet.metrics[key as keyof XPublicMetrics] = value;
+      if (key in tweet.metrics && typeof value === 'number')
+        tweet.metrics[key as keyof XPublicMetrics] = value;
     }
     return true;
   }
@@ -149,7 +152,7 @@ export class XState {
     rejected[status] = (rejected[status] ?? 0) + 1;
   }
 
-  /** Forgets posts, media, windows, faults and stats; accounts stay unless `accounts` is set. */
+  /** Back to the state at start (posts, media, windows, faults, stats, settings); accounts stay unless `accounts`. */
   reset(accounts = false): void {
     this.tweets.clear();
     this.timelines.clear();
@@ -158,6 +161,7 @@ export class XState {
     this.postWindows.clear();
     this.faults = {};
     this.stats = emptyStats();
+    this.settings = { ...this.initialSettings };
     if (accounts) {
       this.accountsByToken.clear();
       this.accountsById.clear();

@@ -2,20 +2,40 @@ import { PlatformError } from '../errors';
 import { type Platform } from '../platform';
 
 // Failures where the request provably never reached the platform, so it cannot have taken effect.
-const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH']);
+const NOT_SENT = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'EHOSTUNREACH',
+]);
+
+interface ErrorLike {
+  name?: unknown;
+  message?: unknown;
+  code?: unknown;
+  cause?: unknown;
+}
+
+// Duck-typed, not `instanceof Error`: fetch's errors come from Node's realm, which differs from a
+// jest or vm realm.
+const asErrorLike = (err: unknown): ErrorLike | undefined =>
+  typeof err === 'object' && err !== null ? err : undefined;
 
 function errorCode(err: unknown): string {
-  if (!(err instanceof Error)) return 'unknown';
-  if (err.name === 'TimeoutError' || err.name === 'AbortError') return 'timeout';
-  const own = (err as { code?: unknown }).code;
-  if (typeof own === 'string') return own;
+  const e = asErrorLike(err);
+  if (!e) return 'unknown';
+  if (e.name === 'TimeoutError' || e.name === 'AbortError') return 'timeout';
+  if (typeof e.code === 'string') return e.code;
   // undici wraps the socket error: TypeError('fetch failed', { cause: { code } }).
-  return err.cause === undefined ? err.name : errorCode(err.cause);
+  if (e.cause !== undefined) return errorCode(e.cause);
+  return typeof e.name === 'string' ? e.name : 'unknown';
 }
 
 function errorMessage(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  return err.cause instanceof Error ? `${err.message}: ${errorMessage(err.cause)}` : err.message;
+  const e = asErrorLike(err);
+  if (!e || typeof e.message !== 'string') return String(err);
+  return asErrorLike(e.cause) ? `${e.message}: ${errorMessage(e.cause)}` : e.message;
 }
 
 /** A fetch that threw (no HTTP response) as a retryable {@link PlatformError}. */

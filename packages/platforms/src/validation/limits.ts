@@ -79,7 +79,11 @@ const FACEBOOK_LIMITS: PlatformLimits = {
   // UNCONFIRMED: the Graph API documents no attached_media cap; 10 matches the composer.
   maxMedia: 10,
   mixedMedia: false,
-  image: { maxCount: 10, mimes: ['image/jpeg', 'image/png', 'image/gif', 'image/bmp', 'image/tiff'], maxBytes: 4 * MB },
+  image: {
+    maxCount: 10,
+    mimes: ['image/jpeg', 'image/png', 'image/gif', 'image/bmp', 'image/tiff'],
+    maxBytes: 4 * MB,
+  },
   gif: { maxCount: 1, mimes: ['image/gif'], maxBytes: 4 * MB },
   video: { maxCount: 1, mimes: ['video/mp4', 'video/quicktime'] },
 };
@@ -115,7 +119,12 @@ const BLUESKY_LIMITS: PlatformLimits = {
   mediaRequired: false,
   maxMedia: 4,
   mixedMedia: false,
-  image: { maxCount: 4, mimes: ['image/jpeg', 'image/png', 'image/webp'], maxBytes: 2_000_000, altRequired: true },
+  image: {
+    maxCount: 4,
+    mimes: ['image/jpeg', 'image/png', 'image/webp'],
+    maxBytes: 2_000_000,
+    altRequired: true,
+  },
   // Bluesky has no animated-image embed; the media service can convert a GIF to video first.
   gif: null,
   video: { maxCount: 1, mimes: ['video/mp4'], maxBytes: 300 * MB },

@@ -2,8 +2,16 @@ import { PLATFORM_LIMITS, type PlatformLimits } from './limits';
 
 /** The part of Mastodon's `GET /api/v2/instance` → `configuration` that bounds a status. */
 export interface MastodonInstanceConfiguration {
-  statuses?: { max_characters?: number; max_media_attachments?: number; characters_reserved_per_url?: number };
-  media_attachments?: { supported_mime_types?: string[]; image_size_limit?: number; video_size_limit?: number };
+  statuses?: {
+    max_characters?: number;
+    max_media_attachments?: number;
+    characters_reserved_per_url?: number;
+  };
+  media_attachments?: {
+    supported_mime_types?: string[];
+    image_size_limit?: number;
+    video_size_limit?: number;
+  };
 }
 
 /** Limit overrides for one Mastodon instance, to pass to `validateForPlatform('mastodon', …)`. */

@@ -64,7 +64,11 @@ function itemViolations(
   }
   const alt = item.alt?.trim() ?? '';
   if (rules.altRequired && alt === '') {
-    out.push({ code: 'alt_text_required', field, message: `${label} requires alt text on every ${item.kind}.` });
+    out.push({
+      code: 'alt_text_required',
+      field,
+      message: `${label} requires alt text on every ${item.kind}.`,
+    });
   }
   if (altMaxChars !== undefined && alt.length > altMaxChars) {
     out.push({
@@ -83,7 +87,11 @@ export function mediaViolations(platform: Platform, input: PostInput, limits: Pl
   const out: Violation[] = [];
 
   if (limits.mediaRequired && media.length === 0) {
-    out.push({ code: 'media_required', field: 'media', message: `A ${label} post needs at least one image or video.` });
+    out.push({
+      code: 'media_required',
+      field: 'media',
+      message: `A ${label} post needs at least one image or video.`,
+    });
   }
   const totalExceeded = media.length > limits.maxMedia;
   if (totalExceeded) {

@@ -22,7 +22,11 @@ export function textViolations(platform: Platform, input: PostInput, limits: Pla
 
   if (empty && (limits.textRequired || (input.media.length === 0 && !limits.mediaRequired))) {
     const why = limits.textRequired ? 'text' : 'text or media';
-    out.push({ code: 'text_required', field: 'text', message: `A ${label} post needs ${why}; the text is empty.` });
+    out.push({
+      code: 'text_required',
+      field: 'text',
+      message: `A ${label} post needs ${why}; the text is empty.`,
+    });
   }
 
   const used = measureText(platform, input.text, limits);

@@ -43,7 +43,10 @@ export function xRetryAfterMs(headers: Headers, now: number): number | undefined
     .map((prefix) => untilEpochSeconds(headers.get(`${prefix}-reset`), now))
     .filter((ms): ms is number => ms !== undefined);
   if (daily.length > 0) return Math.max(...daily);
-  return untilEpochSeconds(headers.get('x-rate-limit-reset'), now) ?? parseRetryAfter(headers.get('retry-after'), now);
+  return (
+    untilEpochSeconds(headers.get('x-rate-limit-reset'), now) ??
+    parseRetryAfter(headers.get('retry-after'), now)
+  );
 }
 
 function kindFor(status: number, problem: XProblem): PlatformErrorKind {
@@ -61,7 +64,13 @@ function kindFor(status: number, problem: XProblem): PlatformErrorKind {
 }
 
 /** An X error response as a {@link PlatformError}, classified per PLATFORMS.md. */
-export function xResponseError(what: string, status: number, headers: Headers, body: string, now: number): PlatformError {
+export function xResponseError(
+  what: string,
+  status: number,
+  headers: Headers,
+  body: string,
+  now: number,
+): PlatformError {
   const problem = parseProblem(body);
   const kind = kindFor(status, problem);
   return new PlatformError({

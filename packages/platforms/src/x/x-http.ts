@@ -54,7 +54,8 @@ export function createXSend(config: ResolvedXConfig): XSend {
     } catch (err) {
       throw transportError('x', req.what, err);
     }
-    if (status < 200 || status >= 300) throw xResponseError(req.what, status, responseHeaders, text, Date.now());
+    if (status < 200 || status >= 300)
+      throw xResponseError(req.what, status, responseHeaders, text, Date.now());
 
     let json: unknown = {};
     try {
@@ -75,6 +76,6 @@ export function createXSend(config: ResolvedXConfig): XSend {
         ambiguous: req.method === 'POST',
       });
     }
-    return parsed.data as z.infer<typeof schema>;
+    return parsed.data;
   };
 }

@@ -5,7 +5,10 @@ const HTML_ENTITIES: Readonly<Record<string, string>> = { '&amp;': '&', '&lt;': 
 
 // A link compares equal whether written "https://www.Example.com/a/" or "example.com/a".
 function canonicalUrl(url: string): string {
-  const bare = url.replace(/^https?:\/\//i, '').replace(/^www\./i, '').replace(/\/+$/, '');
+  const bare = url
+    .replace(/^https?:\/\//i, '')
+    .replace(/^www\./i, '')
+    .replace(/\/+$/, '');
   const slash = bare.indexOf('/');
   return slash === -1 ? bare.toLowerCase() : bare.slice(0, slash).toLowerCase() + bare.slice(slash);
 }

@@ -22,7 +22,10 @@ async function simpleUpload(send: XSend, token: string, media: MediaUpload): Pro
   form.append('media', blobOf(media.bytes, media.mime), 'media');
   form.append('media_category', CATEGORY[media.kind]);
   form.append('media_type', media.mime);
-  const res = await send({ what: 'media upload', method: 'POST', path: '/2/media/upload', token, upload: true, form }, mediaResponse);
+  const res = await send(
+    { what: 'media upload', method: 'POST', path: '/2/media/upload', token, upload: true, form },
+    mediaResponse,
+  );
   return res.data;
 }
 
@@ -39,17 +42,32 @@ async function chunkedUpload(
       path: '/2/media/upload/initialize',
       token,
       upload: true,
-      json: { media_type: media.mime, total_bytes: media.bytes.byteLength, media_category: CATEGORY[media.kind] },
+      json: {
+        media_type: media.mime,
+        total_bytes: media.bytes.byteLength,
+        media_category: CATEGORY[media.kind],
+      },
     },
     mediaResponse,
   );
   const id = init.data.id;
   for (let index = 0, offset = 0; offset < media.bytes.byteLength; index++, offset += config.chunkBytes) {
     const form = new FormData();
-    form.append('media', blobOf(media.bytes.subarray(offset, offset + config.chunkBytes), 'application/octet-stream'), 'chunk');
+    form.append(
+      'media',
+      blobOf(media.bytes.subarray(offset, offset + config.chunkBytes), 'application/octet-stream'),
+      'chunk',
+    );
     form.append('segment_index', String(index));
     await send(
-      { what: 'media append', method: 'POST', path: `/2/media/upload/${id}/append`, token, upload: true, form },
+      {
+        what: 'media append',
+        method: 'POST',
+        path: `/2/media/upload/${id}/append`,
+        token,
+        upload: true,
+        form,
+      },
       anyResponse,
     );
   }
@@ -77,7 +95,8 @@ async function awaitProcessing(
         platform: 'x',
         kind: 'validation',
         message: `media processing failed${info.error?.message ? ` (${info.error.message})` : ''}`,
-        platformCode: info.error?.name ?? (info.error?.code === undefined ? undefined : String(info.error.code)),
+        platformCode:
+          info.error?.name ?? (info.error?.code === undefined ? undefined : String(info.error.code)),
         platformMessage: info.error?.message,
       });
     }
@@ -115,7 +134,9 @@ export async function uploadXMedia(
 ): Promise<UploadedMedia> {
   const startedAt = Date.now();
   const simple = media.kind === 'image' && media.bytes.byteLength <= X_SIMPLE_UPLOAD_MAX_BYTES;
-  const uploaded = simple ? await simpleUpload(send, token, media) : await chunkedUpload(send, config, token, media);
+  const uploaded = simple
+    ? await simpleUpload(send, token, media)
+    : await chunkedUpload(send, config, token, media);
   const ready = await awaitProcessing(send, config, token, uploaded);
   if (media.alt) {
     await send(
@@ -134,5 +155,10 @@ export async function uploadXMedia(
     ready.expires_after_secs === undefined
       ? undefined
       : new Date(startedAt + ready.expires_after_secs * 1000).toISOString();
-  return { id: ready.id, kind: media.kind, ...(media.alt ? { alt: media.alt } : {}), ...(expiresAt ? { expiresAt } : {}) };
+  return {
+    id: ready.id,
+    kind: media.kind,
+    ...(media.alt ? { alt: media.alt } : {}),
+    ...(expiresAt ? { expiresAt } : {}),
+  };
 }

@@ -35,7 +35,13 @@ const tweet = z.object({
   entities: z
     .object({
       urls: z
-        .array(z.object({ url: z.string(), expanded_url: z.string().optional(), media_key: z.string().optional() }))
+        .array(
+          z.object({
+            url: z.string(),
+            expanded_url: z.string().optional(),
+            media_key: z.string().optional(),
+          }),
+        )
         .optional(),
     })
     .optional(),

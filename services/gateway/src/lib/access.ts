@@ -10,9 +10,20 @@ export const roleAtLeast = (role: Role, min: Role) => rank(role) >= rank(min);
  * The caller's membership of `orgId`, required to be at least `min`. A non-member gets 404 (the
  * organization's existence is not revealed); a member with too weak a role gets 403.
  */
-export async function requireRole(em: EntityManager, userId: string, orgId: string, min: Role, what = 'Organization'): Promise<Membership> {
-  const membership = await em.findOne(Membership, { user: userId, organization: orgId }, { populate: ['organization'] });
+export async function requireRole(
+  em: EntityManager,
+  userId: string,
+  orgId: string,
+  min: Role,
+  what = 'Organization',
+): Promise<Membership> {
+  const membership = await em.findOne(
+    Membership,
+    { user: userId, organization: orgId },
+    { populate: ['organization'] },
+  );
   if (!membership) throw notFound(what);
-  if (!roleAtLeast(membership.role, min)) throw forbidden(`This needs the ${min} role or above; you are ${membership.role}.`);
+  if (!roleAtLeast(membership.role, min))
+    throw forbidden(`This needs the ${min} role or above; you are ${membership.role}.`);
   return membership;
 }

@@ -54,14 +54,23 @@ export interface RouteSpec<S extends RequestSchemas> {
   headers?: z.ZodObject;
   responses: Record<number, { description: string; schema?: z.ZodType }>;
   middleware?: Middleware<AppState>[];
-  handler: (ctx: AppContext & { state: { input: { [K in keyof S]: S[K] extends z.ZodType ? z.output<S[K]> : never } } }) => Promise<void>;
+  handler: (
+    ctx: AppContext & {
+      state: { input: { [K in keyof S]: S[K] extends z.ZodType ? z.output<S[K]> : never } };
+    },
+  ) => Promise<void>;
 }
 
 /**
  * Mounts a route on `router` and registers the same schemas in the OpenAPI document.
  * `/posts/:id` in Koa is `/posts/{id}` in OpenAPI.
  */
-export function defineRoute<S extends RequestSchemas>(router: Router<AppState>, prefix: string, spec: RouteSpec<S>, authMw: Middleware<AppState>): void {
+export function defineRoute<S extends RequestSchemas>(
+  router: Router<AppState>,
+  prefix: string,
+  spec: RouteSpec<S>,
+  authMw: Middleware<AppState>,
+): void {
   const responses: RouteConfig['responses'] = { ...STANDARD_ERRORS };
   for (const [status, r] of Object.entries(spec.responses)) {
     responses[status] = r.schema

@@ -45,16 +45,54 @@ export function natsEventSink(bus: EventBus, logger: Logger): EventSink {
       try {
         switch (event) {
           case 'created':
-            await bus.publish(postSubject(orgId, 'created'), PostCreatedSchema, create(PostCreatedSchema, { ...common, ...scheduledAt, status: p.status, authorId: p.author_id ?? '', actor: p.author_id ?? '', targets: targetsOf(p) }), msgId);
+            await bus.publish(
+              postSubject(orgId, 'created'),
+              PostCreatedSchema,
+              create(PostCreatedSchema, {
+                ...common,
+                ...scheduledAt,
+                status: p.status,
+                authorId: p.author_id ?? '',
+                actor: p.author_id ?? '',
+                targets: targetsOf(p),
+              }),
+              msgId,
+            );
             break;
           case 'updated':
-            await bus.publish(postSubject(orgId, 'updated'), PostUpdatedSchema, create(PostUpdatedSchema, { ...common, ...scheduledAt, status: p.status, targets: targetsOf(p) }), msgId);
+            await bus.publish(
+              postSubject(orgId, 'updated'),
+              PostUpdatedSchema,
+              create(PostUpdatedSchema, {
+                ...common,
+                ...scheduledAt,
+                status: p.status,
+                targets: targetsOf(p),
+              }),
+              msgId,
+            );
             break;
           case 'deleted':
-            await bus.publish(postSubject(orgId, 'deleted'), PostDeletedSchema, create(PostDeletedSchema, common), msgId);
+            await bus.publish(
+              postSubject(orgId, 'deleted'),
+              PostDeletedSchema,
+              create(PostDeletedSchema, common),
+              msgId,
+            );
             break;
           case 'status':
-            await bus.publish(postSubject(orgId, 'status'), PostStatusChangedSchema, create(PostStatusChangedSchema, { ...common, ...scheduledAt, status: p.status, targets: targetsOf(p), reason: 'requested' }), msgId);
+            await bus.publish(
+              postSubject(orgId, 'status'),
+              PostStatusChangedSchema,
+              create(PostStatusChangedSchema, {
+                ...common,
+                ...scheduledAt,
+                status: p.status,
+                targets: targetsOf(p),
+                reason: 'requested',
+              }),
+              msgId,
+            );
             break;
         }
       } catch (err) {

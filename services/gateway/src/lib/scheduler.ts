@@ -24,7 +24,11 @@ export interface PostScheduler {
 }
 
 /** The Temporal implementation: one workflow per post, id `post-<postId>`. */
-export function temporalScheduler(client: Client, deadlineMs: number, taskQueue = PUBLISHING_TASK_QUEUE): PostScheduler {
+export function temporalScheduler(
+  client: Client,
+  deadlineMs: number,
+  taskQueue = PUBLISHING_TASK_QUEUE,
+): PostScheduler {
   const call = async <T>(fn: () => Promise<T>): Promise<T> => {
     try {
       return await client.withDeadline(Date.now() + deadlineMs, fn);
@@ -51,16 +55,25 @@ export function temporalScheduler(client: Client, deadlineMs: number, taskQueue 
           },
         };
         if (publishNow) {
-          await client.workflow.signalWithStart('publishPostWorkflow', { ...options, args, signal: publishNowSignal, signalArgs: [{ version: input.version }] });
+          await client.workflow.signalWithStart('publishPostWorkflow', {
+            ...options,
+            args,
+            signal: publishNowSignal,
+            signalArgs: [{ version: input.version }],
+          });
         } else {
           await client.workflow.start('publishPostWorkflow', { ...options, args });
         }
       }),
     reschedule: (postId, scheduledAt, version, actor) =>
-      call(() => handle(postId).signal(rescheduleSignal, { scheduledAt: scheduledAt.toISOString(), version, actor })),
-    contentUpdated: (postId, version, actor) => call(() => handle(postId).signal(contentUpdatedSignal, { version, actor })),
+      call(() =>
+        handle(postId).signal(rescheduleSignal, { scheduledAt: scheduledAt.toISOString(), version, actor }),
+      ),
+    contentUpdated: (postId, version, actor) =>
+      call(() => handle(postId).signal(contentUpdatedSignal, { version, actor })),
     cancel: (postId, reason, actor) => call(() => handle(postId).signal(cancelSignal, { reason, actor })),
-    publishNow: (postId, version, actor) => call(() => handle(postId).signal(publishNowSignal, { version, actor })),
+    publishNow: (postId, version, actor) =>
+      call(() => handle(postId).signal(publishNowSignal, { version, actor })),
     retry: (postId, actor) => call(() => handle(postId).signal(retrySignal, { actor })),
   };
 }

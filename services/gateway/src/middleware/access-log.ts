@@ -15,7 +15,15 @@ export function accessLog(logger: Logger, metrics: ReturnType<typeof httpMetrics
       metrics.duration.observe(labels, ms / 1000);
       metrics.requests.inc(labels);
       logger.info(
-        { requestId: ctx.state.requestId as string, method: ctx.method, route, path: ctx.path, status: ctx.status, ms: Math.round(ms * 10) / 10, userId: (ctx.state.user as { id?: string } | undefined)?.id },
+        {
+          requestId: ctx.state.requestId as string,
+          method: ctx.method,
+          route,
+          path: ctx.path,
+          status: ctx.status,
+          ms: Math.round(ms * 10) / 10,
+          userId: (ctx.state.user as { id?: string } | undefined)?.id,
+        },
         'request',
       );
     }

@@ -1,20 +1,29 @@
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { conflict, internalError, malformedBody, payloadTooLarge, Problem, unsupportedMediaType } from '../errors';
+import {
+  conflict,
+  internalError,
+  malformedBody,
+  payloadTooLarge,
+  Problem,
+  unsupportedMediaType,
+} from '../errors';
 
 /** Maps errors thrown by body parsing and other libraries onto our vocabulary. */
 function toProblem(err: unknown): Problem {
   if (err instanceof Problem) return err;
   const e = err as { status?: number; type?: string; message?: string; expose?: boolean };
-  if (e.type === 'entity.too.large' || e.status === 413) return payloadTooLarge('The request body exceeds the size limit.');
+  if (e.type === 'entity.too.large' || e.status === 413)
+    return payloadTooLarge('The request body exceeds the size limit.');
   if (e.type === 'entity.parse.failed' || e.status === 400 || err instanceof SyntaxError) {
     return malformedBody('The body is not valid JSON (an object or array is expected).');
   }
   if (e.status === 415 || e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') {
     return unsupportedMediaType('Send application/json in UTF-8.');
   }
-  if (err instanceof UniqueConstraintViolationException) return conflict('already-exists', 'A resource with these values exists already.');
+  if (err instanceof UniqueConstraintViolationException)
+    return conflict('already-exists', 'A resource with these values exists already.');
   return internalError();
 }
 
@@ -25,7 +34,8 @@ export function problemMiddleware(logger: Logger): Middleware {
       await next();
     } catch (err) {
       const problem = toProblem(err);
-      if (problem.status >= 500) logger.error({ err, requestId: ctx.state.requestId as string }, 'request failed');
+      if (problem.status >= 500)
+        logger.error({ err, requestId: ctx.state.requestId as string }, 'request failed');
       ctx.status = problem.status;
       for (const [k, v] of Object.entries(problem.headers)) ctx.set(k, v);
       ctx.type = 'application/problem+json';

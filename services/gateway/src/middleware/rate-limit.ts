@@ -28,7 +28,10 @@ export function rateLimit(redis: Redis, logger: Logger, limits: RateLimit[]): Mi
       let count: number;
       let ttlMs: number;
       try {
-        [count, ttlMs] = (await redis.eval(SCRIPT, 1, `rl:${limit.name}:${key}`, limit.windowS * 1000)) as [number, number];
+        [count, ttlMs] = (await redis.eval(SCRIPT, 1, `rl:${limit.name}:${key}`, limit.windowS * 1000)) as [
+          number,
+          number,
+        ];
       } catch (err) {
         logger.warn({ err, limit: limit.name }, 'rate limiter unavailable; letting the request through');
         continue;

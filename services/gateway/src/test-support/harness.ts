@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { koaHandler } from '@vibetribe/runtime';
 import { createServer, type Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { Redis } from 'ioredis';
@@ -24,13 +25,22 @@ export interface TestGateway {
   url: string;
   deps: GatewayDeps;
   taskQueue: string;
-  api<T = any>(method: string, path: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string }): Promise<ApiResponse<T>>;
-  register(name?: string): Promise<{ token: string; refresh: string; userId: string; orgId: string; email: string }>;
+  api<T = any>(
+    method: string,
+    path: string,
+    opts?: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string },
+  ): Promise<ApiResponse<T>>;
+  register(
+    name?: string,
+  ): Promise<{ token: string; refresh: string; userId: string; orgId: string; email: string }>;
   close(): Promise<void>;
 }
 
 /** Starts a gateway for one test file. `envOverrides` tune limits; workflows go to a task queue unique to the file. */
-export async function startTestGateway(envOverrides: Record<string, string> = {}, opts: { taskQueue?: string; temporalAddress?: string } = {}): Promise<TestGateway> {
+export async function startTestGateway(
+  envOverrides: Record<string, string> = {},
+  opts: { taskQueue?: string; temporalAddress?: string } = {},
+): Promise<TestGateway> {
   const keys = testTokenConfig();
   const env = gatewayEnv({
     ...process.env,
@@ -46,7 +56,10 @@ export async function startTestGateway(envOverrides: Record<string, string> = {}
   const orm = await initOrm(env.DATABASE_URL);
   const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   redis.on('error', () => undefined);
-  const connection = Connection.lazy({ address: opts.temporalAddress ?? env.TEMPORAL_ADDRESS, connectTimeout: 1000 });
+  const connection = Connection.lazy({
+    address: opts.temporalAddress ?? env.TEMPORAL_ADDRESS,
+    connectTimeout: 1000,
+  });
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
   const bus = await connectEventBus({ servers: env.NATS_URL, name: 'gateway-test' });
   const taskQueue = opts.taskQueue ?? `test-${randomUUID()}`;
@@ -59,10 +72,13 @@ export async function startTestGateway(envOverrides: Record<string, string> = {}
     secrets: createSecretBox(env.ENCRYPTION_KEY),
     scheduler: temporalScheduler(client, env.TEMPORAL_DEADLINE_MS, taskQueue),
     events: natsEventSink(bus, logger),
-    readiness: { nats: () => pingEventBus(bus.nc), temporal: () => connection.healthService.check({}) },
+    readiness: {
+      nats: () => pingEventBus(bus.nc),
+      temporal: () => connection.withDeadline(Date.now() + 1500, () => connection.healthService.check({})),
+    },
   };
-  const server: Server = createServer(createApp(deps).callback());
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const server: Server = createServer(koaHandler(createApp(deps)));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 
   const api: TestGateway['api'] = async (method, path, o = {}) => {
@@ -91,10 +107,18 @@ export async function startTestGateway(envOverrides: Record<string, string> = {}
     api,
     async register(name = 'Test User') {
       const email = `u-${randomUUID()}@example.test`;
-      const res = await api('POST', '/api/v1/auth/register', { body: { email, password: 'correct horse battery', name } });
+      const res = await api('POST', '/api/v1/auth/register', {
+        body: { email, password: 'correct horse battery', name },
+      });
       if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
       const me = await api('GET', '/api/v1/auth/me', { token: res.body.access_token });
-      return { token: res.body.access_token, refresh: res.body.refresh_token, userId: res.body.user.id, orgId: me.body.organizations[0].id, email };
+      return {
+        token: res.body.access_token,
+        refresh: res.body.refresh_token,
+        userId: res.body.user.id,
+        orgId: me.body.organizations[0].id,
+        email,
+      };
     },
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,6 +1,9 @@
 import { z } from '../../lib/zod';
 
-const email = z.email().max(254).transform((e) => e.toLowerCase());
+const email = z
+  .email()
+  .max(254)
+  .transform((e) => e.toLowerCase());
 const password = z.string().min(10, 'at least 10 characters').max(256);
 
 export const RegisterBody = z
@@ -12,9 +15,13 @@ export const RegisterBody = z
   })
   .openapi('RegisterRequest');
 
-export const LoginBody = z.strictObject({ email, password: z.string().min(1).max(256) }).openapi('LoginRequest');
+export const LoginBody = z
+  .strictObject({ email, password: z.string().min(1).max(256) })
+  .openapi('LoginRequest');
 
-export const RefreshBody = z.strictObject({ refresh_token: z.string().min(20).max(200) }).openapi('RefreshRequest');
+export const RefreshBody = z
+  .strictObject({ refresh_token: z.string().min(20).max(200) })
+  .openapi('RefreshRequest');
 
 export const UserSchema = z
   .object({ id: z.uuid(), email: z.string(), name: z.string(), created_at: z.string() })

@@ -7,9 +7,17 @@ import { presentUser } from './presenters';
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** Issues an access token and a new refresh token (in `familyId`, or a new family). */
-export async function issueSession(em: EntityManager, tokens: TokenConfig, user: User, ttlDays: number, familyId: string = randomUUID()) {
+export async function issueSession(
+  em: EntityManager,
+  tokens: TokenConfig,
+  user: User,
+  ttlDays: number,
+  familyId: string = randomUUID(),
+) {
   const refresh = randomBytes(32).toString('base64url');
-  em.persist(new RefreshToken(user, familyId, hashToken(refresh), new Date(Date.now() + ttlDays * 86_400_000)));
+  em.persist(
+    new RefreshToken(user, familyId, hashToken(refresh), new Date(Date.now() + ttlDays * 86_400_000)),
+  );
   await em.flush();
   const access = signAccessToken(tokens, user.id);
   return {
@@ -25,7 +33,12 @@ export async function issueSession(em: EntityManager, tokens: TokenConfig, user:
  * Rotates a refresh token. A token presented twice means it leaked: its whole family is revoked and
  * both holders must sign in again.
  */
-export async function rotateSession(em: EntityManager, tokens: TokenConfig, presented: string, ttlDays: number) {
+export async function rotateSession(
+  em: EntityManager,
+  tokens: TokenConfig,
+  presented: string,
+  ttlDays: number,
+) {
   const row = await em.findOne(RefreshToken, { tokenHash: hashToken(presented) }, { populate: ['user'] });
   if (!row || row.revokedAt || row.expiresAt.getTime() <= Date.now()) throw invalidRefreshToken();
   // Claim the token atomically: of two concurrent uses, exactly one wins.

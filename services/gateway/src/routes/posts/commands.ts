@@ -1,5 +1,14 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { AuditEvent, type EntityManager, LOCKED_POST_STATUSES, type Membership, Post, PostTarget, type Role, User } from '@vibetribe/database';
+import {
+  AuditEvent,
+  type EntityManager,
+  LOCKED_POST_STATUSES,
+  type Membership,
+  Post,
+  PostTarget,
+  type Role,
+  User,
+} from '@vibetribe/database';
 import type { Actor } from '@vibetribe/workflows';
 import { LockMode } from '@mikro-orm/core';
 import type { GatewayDeps } from '../../context';
@@ -12,13 +21,37 @@ import type { CreatePostBody, UpdatePostBody } from './schema';
 type Deps = Pick<GatewayDeps, 'scheduler'>;
 
 /** Appends one entry to a post's timeline. */
-export function audit(em: EntityManager, post: Post, action: string, actor: Actor, data: Record<string, unknown> = {}): void {
-  em.persist(new AuditEvent(post.organization, { subjectType: 'post', subjectId: post.id, action, actorType: actor.type, actorId: actor.id ?? null, data }));
+export function audit(
+  em: EntityManager,
+  post: Post,
+  action: string,
+  actor: Actor,
+  data: Record<string, unknown> = {},
+): void {
+  em.persist(
+    new AuditEvent(post.organization, {
+      subjectType: 'post',
+      subjectId: post.id,
+      action,
+      actorType: actor.type,
+      actorId: actor.id ?? null,
+      data,
+    }),
+  );
 }
 
 /** Loads a post the caller may act on with `min` role, locked for update. A foreign or deleted post is 404. */
-export async function lockPost(em: EntityManager, userId: string, postId: string, min: Role): Promise<{ post: Post; membership: Membership }> {
-  const post = await em.findOne(Post, { id: postId, deletedAt: null }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+export async function lockPost(
+  em: EntityManager,
+  userId: string,
+  postId: string,
+  min: Role,
+): Promise<{ post: Post; membership: Membership }> {
+  const post = await em.findOne(
+    Post,
+    { id: postId, deletedAt: null },
+    { lockMode: LockMode.PESSIMISTIC_WRITE },
+  );
   if (!post) throw notFound('Post');
   const membership = await requireRole(em, userId, post.organization.id, min, 'Post');
   await em.populate(post, ['targets']);
@@ -26,7 +59,13 @@ export async function lockPost(em: EntityManager, userId: string, postId: string
 }
 
 /** Creates a draft or a scheduled post; a scheduled one starts its workflow before the transaction commits. */
-export async function createPost(em: EntityManager, deps: Deps, membership: Membership, userId: string, body: z.output<typeof CreatePostBody>): Promise<Post> {
+export async function createPost(
+  em: EntityManager,
+  deps: Deps,
+  membership: Membership,
+  userId: string,
+  body: z.output<typeof CreatePostBody>,
+): Promise<Post> {
   const orgId = membership.organization.id;
   const accounts = await resolveTargets(em, orgId, {
     content: body.content,
@@ -35,7 +74,7 @@ export async function createPost(em: EntityManager, deps: Deps, membership: Memb
     mediaIds: body.media_ids ?? [],
   });
   const post = new Post(membership.organization, em.getReference(User, userId), body.content);
-  post.platformContent = (body.platform_content ?? {}) as Record<string, string>;
+  post.platformContent = (body.platform_content ?? {});
   post.mediaIds = body.media_ids ?? [];
   post.timezone = body.timezone ?? 'UTC';
   post.scheduledAt = body.scheduled_at ? new Date(body.scheduled_at) : null;
@@ -43,35 +82,60 @@ export async function createPost(em: EntityManager, deps: Deps, membership: Memb
   for (const account of accounts) post.targets.add(new PostTarget(post, account));
   em.persist(post);
   const actor: Actor = { type: 'user', id: userId };
-  audit(em, post, 'created', actor, { status: post.status, scheduled_at: post.scheduledAt?.toISOString() ?? null });
+  audit(em, post, 'created', actor, {
+    status: post.status,
+    scheduled_at: post.scheduledAt?.toISOString() ?? null,
+  });
   await em.flush();
   if (post.scheduledAt) {
-    await deps.scheduler.schedule({ postId: post.id, organizationId: orgId, scheduledAt: post.scheduledAt.toISOString(), version: post.version });
+    await deps.scheduler.schedule({
+      postId: post.id,
+      organizationId: orgId,
+      scheduledAt: post.scheduledAt.toISOString(),
+      version: post.version,
+    });
   }
   return post;
 }
 
 /** Applies an edit with optimistic concurrency; tells the workflow what changed, before commit. */
-export async function updatePost(em: EntityManager, deps: Deps, userId: string, postId: string, body: z.output<typeof UpdatePostBody>): Promise<Post> {
+export async function updatePost(
+  em: EntityManager,
+  deps: Deps,
+  userId: string,
+  postId: string,
+  body: z.output<typeof UpdatePostBody>,
+): Promise<Post> {
   const { post } = await lockPost(em, userId, postId, 'editor');
   if (post.version !== body.version) {
-    throw conflict('stale-version', 'The post changed since you read it; reload and try again.', { current_version: post.version });
+    throw conflict('stale-version', 'The post changed since you read it; reload and try again.', {
+      current_version: post.version,
+    });
   }
   if (LOCKED_POST_STATUSES.includes(post.status)) {
-    throw conflict('post-locked', `The post is ${post.status}; it can no longer be edited.`, { status: post.status });
+    throw conflict('post-locked', `The post is ${post.status}; it can no longer be edited.`, {
+      status: post.status,
+    });
   }
   if (post.status === 'failed' && body.scheduled_at !== undefined) {
-    throw conflict('post-failed', 'A failed post is retried (POST /posts/{id}/retry), not rescheduled.', { status: post.status });
+    throw conflict('post-failed', 'A failed post is retried (POST /posts/{id}/retry), not rescheduled.', {
+      status: post.status,
+    });
   }
-  const contentChanged = body.content !== undefined || body.platform_content !== undefined || body.media_ids !== undefined || body.target_account_ids !== undefined;
+  const contentChanged =
+    body.content !== undefined ||
+    body.platform_content !== undefined ||
+    body.media_ids !== undefined ||
+    body.target_account_ids !== undefined;
   const accounts = await resolveTargets(em, post.organization.id, {
     content: body.content ?? post.content,
-    platformContent: (body.platform_content ?? post.platformContent),
+    platformContent: body.platform_content ?? post.platformContent,
     accountIds: body.target_account_ids ?? post.targets.getItems().map((t) => t.account.id),
     mediaIds: body.media_ids ?? post.mediaIds,
   });
   if (body.content !== undefined) post.content = body.content;
-  if (body.platform_content !== undefined) post.platformContent = body.platform_content as Record<string, string>;
+  if (body.platform_content !== undefined)
+    post.platformContent = body.platform_content;
   if (body.media_ids !== undefined) post.mediaIds = body.media_ids;
   if (body.timezone !== undefined) post.timezone = body.timezone;
   if (body.target_account_ids !== undefined) {
@@ -91,14 +155,24 @@ export async function updatePost(em: EntityManager, deps: Deps, userId: string, 
   audit(em, post, 'updated', actor, {
     version: post.version,
     content_changed: contentChanged,
-    ...(timeChanged ? { scheduled_at: post.scheduledAt?.toISOString() ?? null, previous_scheduled_at: before.scheduledAt?.toISOString() ?? null } : {}),
+    ...(timeChanged
+      ? {
+          scheduled_at: post.scheduledAt?.toISOString() ?? null,
+          previous_scheduled_at: before.scheduledAt?.toISOString() ?? null,
+        }
+      : {}),
   });
   await em.flush();
   const hadWorkflow = before.status === 'scheduled' || before.status === 'failed';
   if (post.status === 'draft' && hadWorkflow) {
     await ignoreMissing(deps.scheduler.cancel(post.id, 'unscheduled', actor));
   } else if (post.scheduledAt && !hadWorkflow) {
-    await deps.scheduler.schedule({ postId: post.id, organizationId: post.organization.id, scheduledAt: post.scheduledAt.toISOString(), version: post.version });
+    await deps.scheduler.schedule({
+      postId: post.id,
+      organizationId: post.organization.id,
+      scheduledAt: post.scheduledAt.toISOString(),
+      version: post.version,
+    });
   } else if (post.scheduledAt && timeChanged) {
     await deps.scheduler.reschedule(post.id, post.scheduledAt, post.version, actor);
   } else if (hadWorkflow && contentChanged) {
@@ -108,11 +182,20 @@ export async function updatePost(em: EntityManager, deps: Deps, userId: string, 
 }
 
 /** Deletes (soft) a post and cancels its workflow. Refused while it is being published. */
-export async function deletePost(em: EntityManager, deps: Deps, userId: string, postId: string): Promise<Post> {
+export async function deletePost(
+  em: EntityManager,
+  deps: Deps,
+  userId: string,
+  postId: string,
+): Promise<Post> {
   const { post } = await lockPost(em, userId, postId, 'editor');
-  if (post.status === 'publishing') throw conflict('post-locked', 'The post is being published; it cannot be deleted now.', { status: post.status });
+  if (post.status === 'publishing')
+    throw conflict('post-locked', 'The post is being published; it cannot be deleted now.', {
+      status: post.status,
+    });
   const actor: Actor = { type: 'user', id: userId };
-  const hadWorkflow = post.status === 'scheduled' || post.status === 'failed' || post.status === 'partially_published';
+  const hadWorkflow =
+    post.status === 'scheduled' || post.status === 'failed' || post.status === 'partially_published';
   if (post.status === 'scheduled' || post.status === 'draft') post.status = 'cancelled';
   post.deletedAt = new Date();
   audit(em, post, 'deleted', actor);
@@ -122,10 +205,19 @@ export async function deletePost(em: EntityManager, deps: Deps, userId: string, 
 }
 
 /** Publishes now: signals the waiting workflow, or starts one for a draft. */
-export async function publishPostNow(em: EntityManager, deps: Deps, userId: string, postId: string): Promise<Post> {
+export async function publishPostNow(
+  em: EntityManager,
+  deps: Deps,
+  userId: string,
+  postId: string,
+): Promise<Post> {
   const { post } = await lockPost(em, userId, postId, 'editor');
   if (post.status !== 'draft' && post.status !== 'scheduled') {
-    throw conflict('post-locked', `The post is ${post.status}; only drafts and scheduled posts can be published now.`, { status: post.status });
+    throw conflict(
+      'post-locked',
+      `The post is ${post.status}; only drafts and scheduled posts can be published now.`,
+      { status: post.status },
+    );
   }
   const actor: Actor = { type: 'user', id: userId };
   const wasDraft = post.status === 'draft';
@@ -133,7 +225,10 @@ export async function publishPostNow(em: EntityManager, deps: Deps, userId: stri
   audit(em, post, 'publish_requested', actor);
   await em.flush();
   if (wasDraft) {
-    await deps.scheduler.schedule({ postId: post.id, organizationId: post.organization.id, scheduledAt: null, version: post.version }, true);
+    await deps.scheduler.schedule(
+      { postId: post.id, organizationId: post.organization.id, scheduledAt: null, version: post.version },
+      true,
+    );
   } else {
     await deps.scheduler.publishNow(post.id, post.version, actor);
   }
@@ -141,10 +236,19 @@ export async function publishPostNow(em: EntityManager, deps: Deps, userId: stri
 }
 
 /** Retries a failed or partially published post's failed targets. */
-export async function retryPost(em: EntityManager, deps: Deps, userId: string, postId: string): Promise<Post> {
+export async function retryPost(
+  em: EntityManager,
+  deps: Deps,
+  userId: string,
+  postId: string,
+): Promise<Post> {
   const { post } = await lockPost(em, userId, postId, 'editor');
   if (post.status !== 'failed' && post.status !== 'partially_published') {
-    throw conflict('not-retryable', `The post is ${post.status}; only failed or partially published posts can be retried.`, { status: post.status });
+    throw conflict(
+      'not-retryable',
+      `The post is ${post.status}; only failed or partially published posts can be retried.`,
+      { status: post.status },
+    );
   }
   const actor: Actor = { type: 'user', id: userId };
   audit(em, post, 'retry_requested', actor);
@@ -152,7 +256,8 @@ export async function retryPost(em: EntityManager, deps: Deps, userId: string, p
   try {
     await deps.scheduler.retry(post.id, actor);
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) throw conflict('retry-window-closed', 'The retry window of this post has closed.');
+    if (err instanceof WorkflowNotFoundError)
+      throw conflict('retry-window-closed', 'The retry window of this post has closed.');
     throw err;
   }
   return post;

@@ -11,7 +11,8 @@ interface Cursor {
 }
 
 /** Opaque cursors: base64url of `<iso>|<uuid>`. */
-export const encodeCursor = (p: Post) => Buffer.from(`${p.createdAt.toISOString()}|${p.id}`).toString('base64url');
+export const encodeCursor = (p: Post) =>
+  Buffer.from(`${p.createdAt.toISOString()}|${p.id}`).toString('base64url');
 
 /** Parses a cursor; a tampered one is a 400, not a 500. */
 export function decodeCursor(raw: string): Cursor {
@@ -24,17 +25,31 @@ export function decodeCursor(raw: string): Cursor {
 }
 
 /** One page of an organization's posts with the list filters applied. */
-export async function listPosts(em: EntityManager, orgId: string, q: z.output<typeof ListPostsQuery>, cursor?: Cursor) {
+export async function listPosts(
+  em: EntityManager,
+  orgId: string,
+  q: z.output<typeof ListPostsQuery>,
+  cursor?: Cursor,
+) {
   const where: FilterQuery<Post> & Record<string, unknown> = { organization: orgId, deletedAt: null };
   if (q.status) where.status = q.status;
   if (q.from || q.to) {
-    where.scheduledAt = { ...(q.from ? { $gte: new Date(q.from) } : {}), ...(q.to ? { $lt: new Date(q.to) } : {}) };
+    where.scheduledAt = {
+      ...(q.from ? { $gte: new Date(q.from) } : {}),
+      ...(q.to ? { $lt: new Date(q.to) } : {}),
+    };
   }
   if (q.account_id || q.platform) {
-    where.targets = { ...(q.account_id ? { account: q.account_id } : {}), ...(q.platform ? { platform: q.platform } : {}) };
+    where.targets = {
+      ...(q.account_id ? { account: q.account_id } : {}),
+      ...(q.platform ? { platform: q.platform } : {}),
+    };
   }
   if (cursor) {
-    where.$or = [{ createdAt: { $lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { $lt: cursor.id } }];
+    where.$or = [
+      { createdAt: { $lt: cursor.createdAt } },
+      { createdAt: cursor.createdAt, id: { $lt: cursor.id } },
+    ];
   }
   const rows = await em.find(Post, where, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: q.limit + 1 });
   const posts = rows.slice(0, q.limit);

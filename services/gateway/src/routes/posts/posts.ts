@@ -26,12 +26,16 @@ async function actingOrg(ctx: AppContext, min: 'viewer' | 'editor'): Promise<Mem
   const header = ctx.get('X-Organization-Id');
   const userId = ctx.state.user!.id;
   if (header) {
-    if (!z.uuid().safeParse(header).success) throw validationFailed([{ path: 'headers.x-organization-id', message: 'must be a UUID' }]);
+    if (!z.uuid().safeParse(header).success)
+      throw validationFailed([{ path: 'headers.x-organization-id', message: 'must be a UUID' }]);
     return requireRole(ctx.state.em, userId, header, min);
   }
   const memberships = await ctx.state.em.find(Membership, { user: userId }, { limit: 2 });
   if (memberships.length !== 1) {
-    throw unprocessable('organization-required', 'You belong to several organizations (or none): send X-Organization-Id.');
+    throw unprocessable(
+      'organization-required',
+      'You belong to several organizations (or none): send X-Organization-Id.',
+    );
   }
   return requireRole(ctx.state.em, userId, memberships[0]!.organization.id, min);
 }
@@ -45,52 +49,89 @@ export function postRoutes(deps: GatewayDeps): Router<AppState> {
   const prefix = '/api/v1/posts';
   const tags = ['posts'];
 
-  defineRoute(router, prefix, {
-    method: 'post', path: '/', summary: 'Create a draft, or a post scheduled at `scheduled_at`', tags, auth: true,
-    request: { body: CreatePostBody }, headers: IdempotencyHeaders.extend(OrgHeader.shape),
-    responses: { 201: { description: 'Created', schema: PostSchema } },
-    handler: async (ctx) => {
-      const body = ctx.state.input.body;
-      if (body.scheduled_at && new Date(body.scheduled_at).getTime() <= Date.now()) {
-        throw validationFailed([{ path: 'body.scheduled_at', message: 'must be in the future' }]);
-      }
-      const membership = await actingOrg(ctx, 'editor');
-      await withIdempotency(ctx, async (em) => {
-        const post = await createPost(em, deps, membership, ctx.state.user!.id, body);
-        return { status: 201, body: presentPost(post) };
-      });
-      if (!ctx.response.get('Idempotent-Replayed') && ctx.status === 201) {
-        await deps.events.post(membership.organization.id, 'created', ctx.body as Record<string, unknown>);
-      }
+  defineRoute(
+    router,
+    prefix,
+    {
+      method: 'post',
+      path: '/',
+      summary: 'Create a draft, or a post scheduled at `scheduled_at`',
+      tags,
+      auth: true,
+      request: { body: CreatePostBody },
+      headers: IdempotencyHeaders.extend(OrgHeader.shape),
+      responses: { 201: { description: 'Created', schema: PostSchema } },
+      handler: async (ctx) => {
+        const body = ctx.state.input.body;
+        if (body.scheduled_at && new Date(body.scheduled_at).getTime() <= Date.now()) {
+          throw validationFailed([{ path: 'body.scheduled_at', message: 'must be in the future' }]);
+        }
+        const membership = await actingOrg(ctx, 'editor');
+        await withIdempotency(ctx, async (em) => {
+          const post = await createPost(em, deps, membership, ctx.state.user!.id, body);
+          return { status: 201, body: presentPost(post) };
+        });
+        if (!ctx.response.get('Idempotent-Replayed') && ctx.status === 201) {
+          await deps.events.post(membership.organization.id, 'created', ctx.body as Record<string, unknown>);
+        }
+      },
     },
-  }, auth);
+    auth,
+  );
 
-  defineRoute(router, prefix, {
-    method: 'get', path: '/', summary: 'List posts, newest first, with filters and cursor pagination', tags, auth: true,
-    request: { query: ListPostsQuery }, headers: OrgHeader,
-    responses: { 200: { description: 'A page', schema: PostPageSchema } },
-    handler: async (ctx) => {
-      const q = ctx.state.input.query;
-      const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
-      const membership = await actingOrg(ctx, 'viewer');
-      const page = await listPosts(ctx.state.em, membership.organization.id, q, cursor);
-      ctx.body = { data: page.posts.map(presentPost), next_cursor: page.nextCursor };
+  defineRoute(
+    router,
+    prefix,
+    {
+      method: 'get',
+      path: '/',
+      summary: 'List posts, newest first, with filters and cursor pagination',
+      tags,
+      auth: true,
+      request: { query: ListPostsQuery },
+      headers: OrgHeader,
+      responses: { 200: { description: 'A page', schema: PostPageSchema } },
+      handler: async (ctx) => {
+        const q = ctx.state.input.query;
+        const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
+        const membership = await actingOrg(ctx, 'viewer');
+        const page = await listPosts(ctx.state.em, membership.organization.id, q, cursor);
+        ctx.body = { data: page.posts.map(presentPost), next_cursor: page.nextCursor };
+      },
     },
-  }, auth);
+    auth,
+  );
 
-  defineRoute(router, prefix, {
-    method: 'get', path: '/:id', summary: 'One post with its targets and timeline', tags, auth: true,
-    request: { params: PostParams },
-    responses: { 200: { description: 'The post', schema: PostDetailSchema } },
-    handler: async (ctx) => {
-      const em = ctx.state.em;
-      const post = await em.findOne(Post, { id: ctx.state.input.params.id, deletedAt: null }, { populate: ['targets'] });
-      if (!post) throw notFound('Post');
-      await requireRole(em, ctx.state.user!.id, post.organization.id, 'viewer', 'Post');
-      const events = await em.find(AuditEvent, { subjectType: 'post', subjectId: post.id }, { orderBy: { createdAt: 'asc', id: 'asc' } });
-      ctx.body = { ...presentPost(post), timeline: events.map(presentTimelineEntry) };
+  defineRoute(
+    router,
+    prefix,
+    {
+      method: 'get',
+      path: '/:id',
+      summary: 'One post with its targets and timeline',
+      tags,
+      auth: true,
+      request: { params: PostParams },
+      responses: { 200: { description: 'The post', schema: PostDetailSchema } },
+      handler: async (ctx) => {
+        const em = ctx.state.em;
+        const post = await em.findOne(
+          Post,
+          { id: ctx.state.input.params.id, deletedAt: null },
+          { populate: ['targets'] },
+        );
+        if (!post) throw notFound('Post');
+        await requireRole(em, ctx.state.user!.id, post.organization.id, 'viewer', 'Post');
+        const events = await em.find(
+          AuditEvent,
+          { subjectType: 'post', subjectId: post.id },
+          { orderBy: { createdAt: 'asc', id: 'asc' } },
+        );
+        ctx.body = { ...presentPost(post), timeline: events.map(presentTimelineEntry) };
+      },
     },
-  }, auth);
+    auth,
+  );
 
   const mutate = (
     method: 'put' | 'delete' | 'post',
@@ -100,23 +141,44 @@ export function postRoutes(deps: GatewayDeps): Router<AppState> {
     status: number,
     event: 'updated' | 'deleted' | 'status',
   ) => {
-    defineRoute(router, prefix, {
-      method, path, summary, tags, auth: true,
-      request: { params: PostParams, ...(method === 'put' ? { body: UpdatePostBody } : {}) },
-      responses: { [status]: status === 204 ? { description: 'Done' } : { description: status === 202 ? accepted : 'Updated', schema: PostSchema } },
-      handler: async (ctx) => {
-        const input = ctx.state.input as { params: { id: string }; body?: z.output<typeof UpdatePostBody> };
-        const post = await ctx.state.em.transactional((em) =>
-          (run as typeof updatePost)(em, deps, ctx.state.user!.id, input.params.id, input.body!),
-        );
-        const body = presentPost(post);
-        await deps.events.post(post.organization.id, event, body);
-        ctx.status = status;
-        if (status !== 204) ctx.body = body;
+    defineRoute(
+      router,
+      prefix,
+      {
+        method,
+        path,
+        summary,
+        tags,
+        auth: true,
+        request: { params: PostParams, ...(method === 'put' ? { body: UpdatePostBody } : {}) },
+        responses: {
+          [status]:
+            status === 204
+              ? { description: 'Done' }
+              : { description: status === 202 ? accepted : 'Updated', schema: PostSchema },
+        },
+        handler: async (ctx) => {
+          const input = ctx.state.input as { params: { id: string }; body?: z.output<typeof UpdatePostBody> };
+          const post = await ctx.state.em.transactional((em) =>
+            (run)(em, deps, ctx.state.user!.id, input.params.id, input.body!),
+          );
+          const body = presentPost(post);
+          await deps.events.post(post.organization.id, event, body);
+          ctx.status = status;
+          if (status !== 204) ctx.body = body;
+        },
       },
-    }, auth);
+      auth,
+    );
   };
-  mutate('put', '/:id', 'Edit a post (optimistic concurrency on `version`; 409 when stale or too late)', updatePost, 200, 'updated');
+  mutate(
+    'put',
+    '/:id',
+    'Edit a post (optimistic concurrency on `version`; 409 when stale or too late)',
+    updatePost,
+    200,
+    'updated',
+  );
   mutate('delete', '/:id', 'Delete a post and cancel its publishing', deletePost, 204, 'deleted');
   mutate('post', '/:id/publish', 'Publish now', publishPostNow, 202, 'status');
   mutate('post', '/:id/retry', "Retry a failed post's failed targets", retryPost, 202, 'status');

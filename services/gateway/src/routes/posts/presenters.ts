@@ -39,5 +39,11 @@ export function presentPost(post: Post) {
 
 /** One timeline entry from an audit event. */
 export function presentTimelineEntry(e: AuditEvent) {
-  return { at: e.createdAt.toISOString(), action: e.action, actor_type: e.actorType, actor_id: e.actorId, data: e.data };
+  return {
+    at: e.createdAt.toISOString(),
+    action: e.action,
+    actor_type: e.actorType,
+    actor_id: e.actorId,
+    data: e.data,
+  };
 }

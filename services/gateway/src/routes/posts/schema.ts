@@ -2,7 +2,9 @@ import { POST_STATUSES, TARGET_STATUSES } from '@vibetribe/database';
 import { PLATFORMS } from '@vibetribe/platforms';
 import { z } from '../../lib/zod';
 
-const isoWithOffset = z.iso.datetime({ offset: true }).openapi({ description: 'ISO-8601 with an offset, e.g. 2026-12-01T09:00:00+01:00' });
+const isoWithOffset = z.iso
+  .datetime({ offset: true })
+  .openapi({ description: 'ISO-8601 with an offset, e.g. 2026-12-01T09:00:00+01:00' });
 const timezone = z
   .string()
   .max(64)
@@ -21,7 +23,10 @@ const platformContent = z
 export const PostParams = z.strictObject({ id: z.uuid() });
 
 export const OrgHeader = z.object({
-  'x-organization-id': z.uuid().optional().openapi({ description: 'The organization to act in; optional when you belong to exactly one' }),
+  'x-organization-id': z
+    .uuid()
+    .optional()
+    .openapi({ description: 'The organization to act in; optional when you belong to exactly one' }),
 });
 
 export const CreatePostBody = z
@@ -40,7 +45,10 @@ export const UpdatePostBody = z
     version: z.number().int().min(1),
     content: z.string().max(70_000).optional(),
     target_account_ids: z.array(z.uuid()).min(1).max(20).optional(),
-    scheduled_at: isoWithOffset.nullable().optional().openapi({ description: 'A new time; null turns the post back into a draft' }),
+    scheduled_at: isoWithOffset
+      .nullable()
+      .optional()
+      .openapi({ description: 'A new time; null turns the post back into a draft' }),
     timezone: timezone.optional(),
     platform_content: platformContent.optional(),
     media_ids: z.array(z.uuid()).max(20).optional(),
@@ -98,6 +106,10 @@ export const TimelineEntrySchema = z
   })
   .openapi('TimelineEntry');
 
-export const PostDetailSchema = PostSchema.extend({ timeline: z.array(TimelineEntrySchema) }).openapi('PostDetail');
+export const PostDetailSchema = PostSchema.extend({ timeline: z.array(TimelineEntrySchema) }).openapi(
+  'PostDetail',
+);
 
-export const PostPageSchema = z.object({ data: z.array(PostSchema), next_cursor: z.string().nullable() }).openapi('PostPage');
+export const PostPageSchema = z
+  .object({ data: z.array(PostSchema), next_cursor: z.string().nullable() })
+  .openapi('PostPage');

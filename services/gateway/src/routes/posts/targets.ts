@@ -14,21 +14,32 @@ export interface PostDraft {
  * Loads the target accounts and media (both must belong to `orgId`) and runs every target's platform
  * rules. Any problem is a 422 that lists every violation per target.
  */
-export async function resolveTargets(em: EntityManager, orgId: string, draft: PostDraft): Promise<SocialAccount[]> {
+export async function resolveTargets(
+  em: EntityManager,
+  orgId: string,
+  draft: PostDraft,
+): Promise<SocialAccount[]> {
   const accountIds = [...new Set(draft.accountIds)];
   const mediaIds = [...new Set(draft.mediaIds)];
   const accounts = await em.find(SocialAccount, { id: { $in: accountIds }, organization: orgId });
   const unknownAccounts = accountIds.filter((id) => !accounts.some((a) => a.id === id));
   if (unknownAccounts.length > 0) {
-    throw unprocessable('unknown-accounts', 'Some target accounts do not exist in this organization.', { account_ids: unknownAccounts });
+    throw unprocessable('unknown-accounts', 'Some target accounts do not exist in this organization.', {
+      account_ids: unknownAccounts,
+    });
   }
   const media = mediaIds.length ? await em.find(Media, { id: { $in: mediaIds }, organization: orgId }) : [];
   const unknownMedia = mediaIds.filter((id) => !media.some((m) => m.id === id));
   if (unknownMedia.length > 0) {
-    throw unprocessable('unknown-media', 'Some media do not exist in this organization.', { media_ids: unknownMedia });
+    throw unprocessable('unknown-media', 'Some media do not exist in this organization.', {
+      media_ids: unknownMedia,
+    });
   }
   const notReady = media.filter((m) => m.status !== 'ready').map((m) => m.id);
-  if (notReady.length > 0) throw unprocessable('media-not-ready', 'Some media are still processing or failed.', { media_ids: notReady });
+  if (notReady.length > 0)
+    throw unprocessable('media-not-ready', 'Some media are still processing or failed.', {
+      media_ids: notReady,
+    });
   const byId = new Map(media.map((m) => [m.id, m]));
   const facts: MediaFacts[] = draft.mediaIds.map((id) => {
     const m = byId.get(id)!;
@@ -46,7 +57,11 @@ export async function resolveTargets(em: EntityManager, orgId: string, draft: Po
   const violations = accounts.flatMap((account) => {
     const platform = account.platform as Platform;
     const text = draft.platformContent[platform] ?? draft.content;
-    return validateForPlatform(platform, { text, media: facts }).map((v) => ({ target_account_id: account.id, platform, ...v }));
+    return validateForPlatform(platform, { text, media: facts }).map((v) => ({
+      target_account_id: account.id,
+      platform,
+      ...v,
+    }));
   });
   if (violations.length > 0) {
     throw unprocessable('platform-rules', "The post breaks some target platforms' rules.", { violations });

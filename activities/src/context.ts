@@ -1,0 +1,28 @@
+import { Context } from '@temporalio/activity';
+
+/** The running activity's context; undefined when called outside a worker (unit tests, scripts). */
+export function activityContext(): Context | undefined {
+  try {
+    return Context.current();
+  } catch {
+    return undefined;
+  }
+}
+
+/** This attempt's number, from 1. */
+export function currentAttempt(): number {
+  return activityContext()?.info.attempt ?? 1;
+}
+
+/** Runs `fn`, heartbeating every `everyMs` so a dead worker's attempt times out quickly (the SDK throttles). */
+export async function withHeartbeat<T>(fn: () => Promise<T>, everyMs = 1_000): Promise<T> {
+  const ctx = activityContext();
+  if (!ctx) return fn();
+  ctx.heartbeat();
+  const timer = setInterval(() => ctx.heartbeat(), everyMs);
+  try {
+    return await fn();
+  } finally {
+    clearInterval(timer);
+  }
+}

@@ -1,0 +1,31 @@
+import type { Media, MikroORM } from '@vibetribe/database';
+import type { PlatformConnector } from '@vibetribe/platforms';
+import type { Logger, SecretBox } from '@vibetribe/runtime';
+import type { PostEvents } from './events';
+
+/** Reads a medium's bytes for upload to a platform. */
+export type MediaLoader = (media: Media) => Promise<Uint8Array>;
+
+/** Everything the publishing activities need, injected so tests can point them at emulators. */
+export interface ActivityDeps {
+  orm: MikroORM;
+  /** One connector per platform the worker can publish to; a target on another platform fails permanently. */
+  connectors: Partial<Record<string, PlatformConnector>>;
+  /** Decrypts the accounts' stored tokens. */
+  secrets: SecretBox;
+  events: PostEvents;
+  logger: Logger;
+  /** Default: fetch the medium's URL. */
+  loadMedia?: MediaLoader;
+  /** Attempts during which a missing post or a version behind the workflow's is retried (the starter has not committed yet). Default 5. */
+  commitWaitAttempts?: number;
+  /** How far before the ledger intent a reconciliation looks for our post. Default 30 s. */
+  lookupSkewMs?: number;
+}
+
+/** A media loader that downloads the stored URL. */
+export const fetchMedia: MediaLoader = async (media) => {
+  const res = await fetch(media.url, { signal: AbortSignal.timeout(60_000) });
+  if (!res.ok) throw new Error(`media ${media.id}: ${media.url} answered ${res.status}`);
+  return new Uint8Array(await res.arrayBuffer());
+};

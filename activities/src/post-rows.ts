@@ -1,0 +1,98 @@
+import { AuditEvent, type ActorType, type EntityManager, type Post, type PostTarget } from '@vibetribe/database';
+import { type MessageInitShape, timestampFromDate, type TargetStateSchema } from '@vibetribe/proto';
+import type { Actor, TargetOutcome } from '@vibetribe/workflows';
+import type { ActivityDeps } from './deps';
+
+/** Who caused a transition: a person when a signal named one, else the workflow. */
+export interface AuditActor {
+  type: ActorType;
+  id?: string | null;
+}
+
+/** The actor of a transition: the signal's, or the workflow itself. */
+export function auditActor(actor: Actor | undefined): AuditActor {
+  return actor ?? { type: 'workflow', id: null };
+}
+
+/** A target as the workflow's status query shows it. */
+export function targetOutcome(t: PostTarget): TargetOutcome {
+  return {
+    targetId: t.id,
+    platform: t.platform,
+    status: t.status,
+    attempts: t.attempts,
+    ...(t.platformPostId ? { platformPostId: t.platformPostId } : {}),
+    ...(t.platformUrl ? { url: t.platformUrl } : {}),
+    ...(t.lastError && t.status === 'failed' ? { error: { kind: t.lastError.kind, message: t.lastError.message } } : {}),
+  };
+}
+
+function targetState(t: PostTarget): MessageInitShape<typeof TargetStateSchema> {
+  return {
+    targetId: t.id,
+    accountId: t.account.id,
+    platform: t.platform,
+    status: t.status,
+    platformPostId: t.platformPostId ?? '',
+    url: t.platformUrl ?? '',
+    errorKind: t.status === 'failed' ? (t.lastError?.kind ?? '') : '',
+    errorMessage: t.status === 'failed' ? (t.lastError?.message ?? '') : '',
+    attempts: t.attempts,
+  };
+}
+
+/** Appends one entry to the post's timeline, in the caller's transaction. */
+export function appendAudit(
+  em: EntityManager,
+  post: Post,
+  action: string,
+  actor: AuditActor,
+  data: Record<string, unknown> = {},
+): void {
+  em.persist(
+    new AuditEvent(post.organization, {
+      subjectType: 'post',
+      subjectId: post.id,
+      action,
+      actorType: actor.type,
+      actorId: actor.id ?? null,
+      data,
+    }),
+  );
+}
+
+/** What a status event says beyond the post's own row. */
+export interface Announcement {
+  previousStatus: string;
+  reason: string;
+  actor: AuditActor;
+  /** Stable per transition, so a retried activity's repeat is de-duplicated by JetStream. */
+  msgId: string;
+}
+
+/**
+ * Publishes `vt.<orgId>.post.status` after the transaction committed. Best effort: the row and the
+ * audit trail are the record, so a NATS outage is logged rather than failing (and re-running) a publish.
+ */
+export async function announce(deps: ActivityDeps, post: Post, a: Announcement): Promise<void> {
+  const targets = post.targets.isInitialized() ? post.targets.getItems() : [];
+  try {
+    await deps.events.statusChanged(
+      {
+        postId: post.id,
+        organizationId: post.organization.id,
+        status: post.status,
+        previousStatus: a.previousStatus,
+        version: post.version,
+        targets: targets.map(targetState),
+        reason: a.reason,
+        actor: a.actor.type === 'user' && a.actor.id ? a.actor.id : 'system',
+        occurredAt: timestampFromDate(new Date()),
+        ...(post.scheduledAt ? { scheduledAt: timestampFromDate(post.scheduledAt) } : {}),
+      },
+      a.msgId,
+    );
+  } catch (err) {
+    deps.logger.warn({ err, postId: post.id, status: post.status }, 'post status event not published');
+  }
+}

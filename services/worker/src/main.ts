@@ -1,0 +1,84 @@
+import { NativeConnection } from '@temporalio/worker';
+import { natsPostEvents } from '@vibetribe/activities';
+import { initOrm, migrate, pingDatabase } from '@vibetribe/database';
+import { connectEventBus, pingEventBus } from '@vibetribe/proto';
+import { createLogger, createMetrics, createSecretBox, onShutdown, startOpsServer } from '@vibetribe/runtime';
+import { createConnectors } from './connectors';
+import { loadWorkerEnv } from './env';
+import { installTemporalRuntime } from './temporal-runtime';
+import { createPublishingWorker } from './worker';
+
+/** Starts the worker process: migrations, connections, the publishing worker and the ops server. */
+async function main(): Promise<void> {
+  const env = loadWorkerEnv();
+  const logger = createLogger('worker', env.LOG_LEVEL);
+  installTemporalRuntime(logger, env.LOG_LEVEL === 'debug' || env.LOG_LEVEL === 'trace' ? 'DEBUG' : 'INFO');
+
+  const orm = await initOrm(env.DATABASE_URL, { pool: { min: 0, max: env.DATABASE_POOL_MAX } });
+  await migrate(orm);
+  const bus = await connectEventBus({ servers: env.NATS_URL, name: 'vibetribe-worker' });
+  const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
+  const worker = await createPublishingWorker(
+    {
+      connection,
+      namespace: env.TEMPORAL_NAMESPACE,
+      activities: {
+        orm,
+        connectors: createConnectors(env),
+        secrets: createSecretBox(env.ENCRYPTION_KEY),
+        events: natsPostEvents(bus),
+        logger,
+      },
+    },
+    {
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      maxConcurrentActivityTaskExecutions: env.WORKER_MAX_CONCURRENT_ACTIVITIES,
+      maxConcurrentWorkflowTaskExecutions: env.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+      shutdownGraceTime: env.WORKER_SHUTDOWN_GRACE_MS,
+    },
+  );
+
+  const server = await startOpsServer({
+    service: 'worker',
+    host: env.HOST,
+    port: env.WORKER_PORT,
+    registry: createMetrics('worker'),
+    checks: {
+      postgres: () => pingDatabase(orm),
+      nats: () => pingEventBus(bus.nc),
+      temporal: () => connection.healthService.check({}),
+      polling: () =>
+        worker.getState() === 'RUNNING'
+          ? Promise.resolve()
+          : Promise.reject(new Error(`worker is ${worker.getState()}`)),
+    },
+  });
+
+  const running = worker.run();
+  onShutdown(logger, [
+    // Stop polling and let running activities finish (up to the grace time) before anything closes.
+    {
+      name: 'worker',
+      run: () => {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        return running;
+      },
+    },
+    { name: 'ops-server', run: () => new Promise((resolve) => server.close(resolve)) },
+    { name: 'nats', run: () => bus.close() },
+    { name: 'temporal', run: () => connection.close() },
+    { name: 'database', run: () => orm.close() },
+  ]);
+  logger.info({ taskQueue: env.TEMPORAL_TASK_QUEUE, port: env.WORKER_PORT }, 'worker polling');
+  try {
+    await running;
+  } catch (err) {
+    logger.fatal({ err }, 'worker failed');
+    process.exit(1);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { bundleWorkflowCode, NativeConnection, type Worker } from '@temporalio/worker';
+import { createActivities, natsPostEvents, type PostEvents, type PostStatusChangedInit } from '@vibetribe/activities';
+import { initOrm, type MikroORM } from '@vibetribe/database';
+import { startXEmulator, type XEmulator } from '@vibetribe/emulators';
+import { connectEventBus, type EventBus } from '@vibetribe/proto';
+import { createLogger, createSecretBox, type SecretBox } from '@vibetribe/runtime';
+import {
+  organizationIdKey,
+  postIdKey,
+  postStatusKey,
+  publishPostWorkflow,
+  type PublishPostInput,
+  publishWorkflowId,
+  scheduledAtKey,
+} from '@vibetribe/workflows';
+import { createConnectors } from '../connectors';
+import { createPublishingWorker, publishingWorkflowsPath } from '../worker';
+import { type SeededPost, seedXPost } from './seed';
+
+/** A test file's world: real Postgres, NATS and Temporal dev server, an X emulator, a worker on its own queue. */
+export interface Harness {
+  orm: MikroORM;
+  emulator: XEmulator;
+  client: Client;
+  bus: EventBus;
+  secrets: SecretBox;
+  taskQueue: string;
+  /** Every status event the activities published (they also went to NATS). */
+  events: PostStatusChangedInit[];
+  seed(opts: { text?: string; scheduledAt: Date | null }): Promise<SeededPost>;
+  start(post: SeededPost, extra?: Partial<PublishPostInput>): Promise<WorkflowHandle<typeof publishPostWorkflow>>;
+  close(): Promise<void>;
+}
+
+/** Starts the harness; `worker: false` leaves the polling to someone else (a child process). */
+export async function startHarness(opts: { worker?: boolean } = {}): Promise<Harness> {
+  const address = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
+  const orm = await initOrm(process.env.DATABASE_URL ?? '');
+  const emulator = await startXEmulator();
+  const bus = await connectEventBus({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' });
+  const client = new Client({ connection: await Connection.connect({ address }) });
+  const secrets = createSecretBox(process.env.ENCRYPTION_KEY ?? '');
+  const taskQueue = `vt-test-${randomUUID()}`;
+  const events: PostStatusChangedInit[] = [];
+  const nats = natsPostEvents(bus);
+  const recorder: PostEvents = {
+    statusChanged: async (event, msgId) => {
+      events.push(event);
+      await nats.statusChanged(event, msgId);
+    },
+  };
+
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+  let connection: NativeConnection | undefined;
+  if (opts.worker !== false) {
+    connection = await NativeConnection.connect({ address });
+    const workflowBundle = await bundleWorkflowCode({ workflowsPath: publishingWorkflowsPath(), logger: quiet });
+    const activities = { orm, connectors: createConnectors({ X_API_BASE_URL: emulator.url }), secrets, events: recorder, logger: createLogger('worker-test', process.env.LOG_LEVEL ?? 'silent') };
+    worker = await createPublishingWorker({ connection, activities }, { taskQueue, workflowBundle });
+    running = worker.run();
+  }
+
+  return {
+    orm,
+    emulator,
+    client,
+    bus,
+    secrets,
+    taskQueue,
+    events,
+    seed: (seedOpts) => seedXPost(orm, secrets, emulator, seedOpts),
+    start: (post, extra = {}) => {
+      const input: PublishPostInput = {
+        postId: post.postId,
+        organizationId: post.organizationId,
+        scheduledAt: null,
+        version: 1,
+        ...extra,
+      };
+      return client.workflow.start(publishPostWorkflow, {
+        taskQueue,
+        workflowId: publishWorkflowId(post.postId),
+        args: [input],
+        typedSearchAttributes: [
+          { key: postIdKey, value: post.postId },
+          { key: organizationIdKey, value: post.organizationId },
+          { key: postStatusKey, value: 'scheduled' },
+          ...(input.scheduledAt ? [{ key: scheduledAtKey, value: new Date(input.scheduledAt) }] : []),
+        ],
+      });
+    },
+    async close() {
+      if (worker?.getState() === 'RUNNING') worker.shutdown();
+      await running;
+      await connection?.close();
+      await client.connection.close();
+      await bus.close();
+      await emulator.close();
+      await orm.close();
+    },
+  };
+}
+
+const noop = () => undefined;
+const quiet = { trace: noop, debug: noop, info: noop, warn: noop, error: noop, log: noop };

@@ -1,0 +1,44 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import { type MikroORM, Organization, Post, PostTarget, SocialAccount, User } from '@vibetribe/database';
+import type { XEmulator } from '@vibetribe/emulators';
+import type { SecretBox } from '@vibetribe/runtime';
+
+/** The rows of one seeded post with one X target, and the X account it publishes as. */
+export interface SeededPost {
+  postId: string;
+  organizationId: string;
+  targetId: string;
+  accountId: string;
+  xUserId: string;
+  xToken: string;
+  text: string;
+}
+
+/**
+ * Creates an organization, a user, an X account (token encrypted, also registered with the emulator),
+ * a scheduled post and its target, directly through the entities.
+ */
+export async function seedXPost(
+  orm: MikroORM,
+  secrets: SecretBox,
+  emulator: Pick<XEmulator, 'addAccount'>,
+  opts: { text?: string; scheduledAt: Date | null },
+): Promise<SeededPost> {
+  const em = orm.em.fork();
+  const tag = randomUUID().slice(0, 8);
+  const xUserId = String(randomInt(1_000_000, 2 ** 47));
+  const xToken = `token-${randomUUID()}`;
+  const org = new Organization(`Org ${tag}`, `org-${tag}`);
+  const user = new User(`user-${tag}@example.test`, `User ${tag}`, 'not-a-real-hash');
+  const account = new SocialAccount(org, 'x', xUserId, `@user_${tag}`, secrets.encrypt(xToken));
+  const text = opts.text ?? `Hello from VibeTribe ${tag}`;
+  const post = new Post(org, user, text);
+  post.scheduledAt = opts.scheduledAt;
+  post.status = 'scheduled';
+  const target = new PostTarget(post, account);
+  post.targets.add(target);
+  em.persist([org, user, account, post]);
+  await em.flush();
+  emulator.addAccount({ userId: xUserId, username: `user_${tag}`, accessToken: xToken });
+  return { postId: post.id, organizationId: org.id, targetId: target.id, accountId: account.id, xUserId, xToken, text };
+}
