@@ -6,14 +6,9 @@ import { z } from './zod';
 
 /** The optional header creating POSTs accept, as documented in OpenAPI. */
 export const IdempotencyHeaders = z.object({
-  'idempotency-key': z
-    .string()
-    .min(1)
-    .max(255)
-    .optional()
-    .openapi({
-      description: 'Repeat-safe key: a repeat returns the first result and creates nothing (24 h).',
-    }),
+  'idempotency-key': z.string().min(1).max(255).optional().openapi({
+    description: 'Repeat-safe key: a repeat returns the first result and creates nothing (24 h).',
+  }),
 });
 
 const KEY = /^[\x21-\x7e]{1,255}$/;

@@ -16,7 +16,7 @@ export type Input<S extends RequestSchemas> = {
 
 function issuesOf(where: string, error: z.ZodError): FieldError[] {
   return error.issues.map((i) => {
-    const keys = 'keys' in i && Array.isArray(i.keys) ? ` (${(i.keys).join(', ')})` : '';
+    const keys = 'keys' in i && Array.isArray(i.keys) ? ` (${i.keys.join(', ')})` : '';
     return { path: [where, ...i.path.map(String)].join('.'), message: i.message + keys, code: i.code };
   });
 }

@@ -74,7 +74,7 @@ export async function createPost(
     mediaIds: body.media_ids ?? [],
   });
   const post = new Post(membership.organization, em.getReference(User, userId), body.content);
-  post.platformContent = (body.platform_content ?? {});
+  post.platformContent = body.platform_content ?? {};
   post.mediaIds = body.media_ids ?? [];
   post.timezone = body.timezone ?? 'UTC';
   post.scheduledAt = body.scheduled_at ? new Date(body.scheduled_at) : null;
@@ -134,8 +134,7 @@ export async function updatePost(
     mediaIds: body.media_ids ?? post.mediaIds,
   });
   if (body.content !== undefined) post.content = body.content;
-  if (body.platform_content !== undefined)
-    post.platformContent = body.platform_content;
+  if (body.platform_content !== undefined) post.platformContent = body.platform_content;
   if (body.media_ids !== undefined) post.mediaIds = body.media_ids;
   if (body.timezone !== undefined) post.timezone = body.timezone;
   if (body.target_account_ids !== undefined) {

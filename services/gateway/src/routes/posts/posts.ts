@@ -160,7 +160,7 @@ export function postRoutes(deps: GatewayDeps): Router<AppState> {
         handler: async (ctx) => {
           const input = ctx.state.input as { params: { id: string }; body?: z.output<typeof UpdatePostBody> };
           const post = await ctx.state.em.transactional((em) =>
-            (run)(em, deps, ctx.state.user!.id, input.params.id, input.body!),
+            run(em, deps, ctx.state.user!.id, input.params.id, input.body!),
           );
           const body = presentPost(post);
           await deps.events.post(post.organization.id, event, body);

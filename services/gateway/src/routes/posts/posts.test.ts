@@ -1,0 +1,322 @@
+import { startTestGateway, type TestGateway } from '../../test-support/harness';
+
+let gw: TestGateway;
+beforeAll(async () => {
+  gw = await startTestGateway();
+});
+afterAll(() => gw.close());
+
+type Member = Awaited<ReturnType<TestGateway['register']>>;
+
+async function connectX(
+  owner: Member,
+  externalId = `x-${Math.random().toString(36).slice(2)}`,
+): Promise<string> {
+  const res = await gw.api('POST', `/api/v1/organizations/${owner.orgId}/accounts`, {
+    token: owner.token,
+    body: {
+      platform: 'x',
+      external_id: externalId,
+      display_name: 'X account',
+      access_token: 'secret-access-token',
+    },
+  });
+  expect(res.status).toBe(201);
+  expect(JSON.stringify(res.body)).not.toContain('secret-access-token');
+  return res.body.id as string;
+}
+
+const inOneHour = () => new Date(Date.now() + 3600_000).toISOString();
+
+describe('posts', () => {
+  let owner: Member;
+  let accountId: string;
+  beforeAll(async () => {
+    owner = await gw.register('Owner');
+    accountId = await connectX(owner);
+  });
+
+  test('create a draft, list, get with timeline, edit with version, delete', async () => {
+    const created = await gw.api('POST', '/api/v1/posts', {
+      token: owner.token,
+      body: { content: 'hello world', target_account_ids: [accountId] },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      status: 'draft',
+      version: 1,
+      content: 'hello world',
+      scheduled_at: null,
+    });
+    expect(created.body.targets).toEqual([
+      expect.objectContaining({ account_id: accountId, platform: 'x', status: 'pending' }),
+    ]);
+    const id = created.body.id as string;
+
+    const list = await gw.api('GET', '/api/v1/posts?status=draft&limit=10', { token: owner.token });
+    expect(list.status).toBe(200);
+    expect(list.body.data.map((p: { id: string }) => p.id)).toContain(id);
+
+    const edited = await gw.api('PUT', `/api/v1/posts/${id}`, {
+      token: owner.token,
+      body: { version: 1, content: 'hello again' },
+    });
+    expect(edited.status).toBe(200);
+    expect(edited.body).toMatchObject({ version: 2, content: 'hello again' });
+
+    const stale = await gw.api('PUT', `/api/v1/posts/${id}`, {
+      token: owner.token,
+      body: { version: 1, content: 'lost update' },
+    });
+    expect(stale.status).toBe(409);
+    expect(stale.body.type).toMatch(/stale-version$/);
+
+    const detail = await gw.api('GET', `/api/v1/posts/${id}`, { token: owner.token });
+    expect(detail.body.content).toBe('hello again');
+    expect(detail.body.timeline.map((e: { action: string }) => e.action)).toEqual(['created', 'updated']);
+
+    expect((await gw.api('DELETE', `/api/v1/posts/${id}`, { token: owner.token })).status).toBe(204);
+    expect((await gw.api('GET', `/api/v1/posts/${id}`, { token: owner.token })).status).toBe(404);
+  });
+
+  test('a scheduled post must be in the future and its time has an offset', async () => {
+    const past = await gw.api('POST', '/api/v1/posts', {
+      token: owner.token,
+      body: { content: 'x', target_account_ids: [accountId], scheduled_at: '2020-01-01T00:00:00Z' },
+    });
+    expect(past.status).toBe(400);
+    const noOffset = await gw.api('POST', '/api/v1/posts', {
+      token: owner.token,
+      body: { content: 'x', target_account_ids: [accountId], scheduled_at: '2030-01-01T00:00:00' },
+    });
+    expect(noOffset.status).toBe(400);
+  });
+
+  test('a scheduled post starts its workflow (post-<id>) on the publishing task queue', async () => {
+    const res = await gw.api('POST', '/api/v1/posts', {
+      token: owner.token,
+      body: { content: 'scheduled one', target_account_ids: [accountId], scheduled_at: inOneHour() },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.status).toBe('scheduled');
+  });
+
+  test('platform rules: every violation per target is a 422', async () => {
+    const res = await gw.api('POST', '/api/v1/posts', {
+      token: owner.token,
+      body: { content: 'a'.repeat(300), target_account_ids: [accountId] },
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.type).toMatch(/platform-rules$/);
+    expect(res.body.violations).toEqual([
+      expect.objectContaining({ target_account_id: accountId, platform: 'x', code: 'text_too_long' }),
+    ]);
+    const overridden = await gw.api('POST', '/api/v1/posts', {
+      token: owner.token,
+      body: {
+        content: 'a'.repeat(300),
+        platform_content: { x: 'short for X' },
+        target_account_ids: [accountId],
+      },
+    });
+    expect(overridden.status).toBe(201);
+  });
+
+  test('unknown fields are 400 and create nothing', async () => {
+    for (const extra of [{ status: 'published' }, { organization_id: owner.orgId }, { version: 3 }]) {
+      const res = await gw.api('POST', '/api/v1/posts', {
+        token: owner.token,
+        body: { content: 'x', target_account_ids: [accountId], ...extra },
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.type).toMatch(/validation-error$/);
+    }
+  });
+
+  test('Idempotency-Key: a repeat returns the first result and creates nothing', async () => {
+    const key = `k-${Date.now()}`;
+    const body = { content: 'idempotent', target_account_ids: [accountId] };
+    const first = await gw.api('POST', '/api/v1/posts', {
+      token: owner.token,
+      body,
+      headers: { 'idempotency-key': key },
+    });
+    const again = await gw.api('POST', '/api/v1/posts', {
+      token: owner.token,
+      body,
+      headers: { 'idempotency-key': key },
+    });
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    expect(again.body.id).toBe(first.body.id);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    const other = await gw.api('POST', '/api/v1/posts', {
+      token: owner.token,
+      body: { ...body, content: 'different' },
+      headers: { 'idempotency-key': key },
+    });
+    expect(other.status).toBe(422);
+  });
+
+  test('cursor pagination walks every post once', async () => {
+    const u = await gw.register();
+    const acc = await connectX(u);
+    for (let i = 0; i < 5; i++)
+      await gw.api('POST', '/api/v1/posts', {
+        token: u.token,
+        body: { content: `p${i}`, target_account_ids: [acc] },
+      });
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: { data: { id: string }[]; next_cursor: string | null } } = await gw.api(
+        'GET',
+        `/api/v1/posts?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        { token: u.token },
+      );
+      seen.push(...page.body.data.map((p) => p.id));
+      cursor = page.body.next_cursor;
+    } while (cursor);
+    expect(seen).toHaveLength(5);
+    expect(new Set(seen).size).toBe(5);
+    expect((await gw.api('GET', '/api/v1/posts?cursor=garbage', { token: u.token })).status).toBe(400);
+  });
+});
+
+describe('tenancy: another organization gets 404 and changes nothing', () => {
+  test('every id-bearing route', async () => {
+    const a = await gw.register('Alice');
+    const b = await gw.register('Mallory');
+    const acc = await connectX(a);
+    const post = await gw.api('POST', '/api/v1/posts', {
+      token: a.token,
+      body: { content: 'private', target_account_ids: [acc] },
+    });
+    const id = post.body.id as string;
+    const calls: [string, string, unknown?][] = [
+      ['GET', `/api/v1/posts/${id}`],
+      ['PUT', `/api/v1/posts/${id}`, { version: 1, content: 'pwned' }],
+      ['DELETE', `/api/v1/posts/${id}`],
+      ['POST', `/api/v1/posts/${id}/publish`],
+      ['POST', `/api/v1/posts/${id}/retry`],
+      ['GET', `/api/v1/organizations/${a.orgId}`],
+      ['PATCH', `/api/v1/organizations/${a.orgId}`, { name: 'pwned' }],
+      ['GET', `/api/v1/organizations/${a.orgId}/members`],
+      ['POST', `/api/v1/organizations/${a.orgId}/members`, { email: b.email, role: 'admin' }],
+      ['PATCH', `/api/v1/organizations/${a.orgId}/members/${a.userId}`, { role: 'viewer' }],
+      ['DELETE', `/api/v1/organizations/${a.orgId}/members/${a.userId}`],
+      ['GET', `/api/v1/organizations/${a.orgId}/accounts`],
+      [
+        'POST',
+        `/api/v1/organizations/${a.orgId}/accounts`,
+        { platform: 'x', external_id: 'e', display_name: 'd', access_token: 't' },
+      ],
+      ['DELETE', `/api/v1/organizations/${a.orgId}/accounts/${acc}`],
+    ];
+    for (const [method, path, body] of calls) {
+      const res = await gw.api(method, path, { token: b.token, ...(body ? { body } : {}) });
+      expect([method, path, res.status]).toEqual([method, path, 404]);
+    }
+    // Mallory cannot target Alice's account from her own organization either.
+    const cross = await gw.api('POST', '/api/v1/posts', {
+      token: b.token,
+      body: { content: 'x', target_account_ids: [acc] },
+    });
+    expect(cross.status).toBe(422);
+    const after = await gw.api('GET', `/api/v1/posts/${id}`, { token: a.token });
+    expect(after.body).toMatchObject({ content: 'private', version: 1, status: 'draft' });
+    const members = await gw.api('GET', `/api/v1/organizations/${a.orgId}/members`, { token: a.token });
+    expect(members.body.data).toHaveLength(1);
+  });
+});
+
+describe('roles', () => {
+  test('a viewer cannot write; an editor cannot manage members; an admin can', async () => {
+    const owner = await gw.register('Owner');
+    const [admin, editor, viewer] = [
+      await gw.register('Admin'),
+      await gw.register('Editor'),
+      await gw.register('Viewer'),
+    ];
+    for (const [m, role] of [
+      [admin, 'admin'],
+      [editor, 'editor'],
+      [viewer, 'viewer'],
+    ] as const) {
+      const res = await gw.api('POST', `/api/v1/organizations/${owner.orgId}/members`, {
+        token: owner.token,
+        body: { email: m.email, role },
+      });
+      expect(res.status).toBe(201);
+    }
+    const acc = await connectX(owner);
+    const org = { 'x-organization-id': owner.orgId };
+    const byViewer = await gw.api('POST', '/api/v1/posts', {
+      token: viewer.token,
+      headers: org,
+      body: { content: 'v', target_account_ids: [acc] },
+    });
+    expect(byViewer.status).toBe(403);
+    expect((await gw.api('GET', '/api/v1/posts', { token: viewer.token, headers: org })).status).toBe(200);
+    const byEditor = await gw.api('POST', '/api/v1/posts', {
+      token: editor.token,
+      headers: org,
+      body: { content: 'e', target_account_ids: [acc] },
+    });
+    expect(byEditor.status).toBe(201);
+    const viewerEdit = await gw.api('PUT', `/api/v1/posts/${byEditor.body.id}`, {
+      token: viewer.token,
+      body: { version: 1, content: 'no' },
+    });
+    expect(viewerEdit.status).toBe(403);
+    const editorInvite = await gw.api(
+      'PATCH',
+      `/api/v1/organizations/${owner.orgId}/members/${viewer.userId}`,
+      { token: editor.token, body: { role: 'admin' } },
+    );
+    expect(editorInvite.status).toBe(403);
+    const adminPromote = await gw.api(
+      'PATCH',
+      `/api/v1/organizations/${owner.orgId}/members/${viewer.userId}`,
+      { token: admin.token, body: { role: 'editor' } },
+    );
+    expect(adminPromote.status).toBe(200);
+    const adminMakesOwner = await gw.api(
+      'PATCH',
+      `/api/v1/organizations/${owner.orgId}/members/${admin.userId}`,
+      { token: admin.token, body: { role: 'owner' } },
+    );
+    expect(adminMakesOwner.status).toBe(403);
+    const lastOwnerLeaves = await gw.api(
+      'DELETE',
+      `/api/v1/organizations/${owner.orgId}/members/${owner.userId}`,
+      { token: owner.token },
+    );
+    expect(lastOwnerLeaves.status).toBe(409);
+  });
+});
+
+describe('Temporal down', () => {
+  test('scheduling answers 503 and writes nothing', async () => {
+    const down = await startTestGateway({}, { temporalAddress: '127.0.0.1:1' });
+    try {
+      const u = await down.register();
+      const acc = (
+        await down.api('POST', `/api/v1/organizations/${u.orgId}/accounts`, {
+          token: u.token,
+          body: { platform: 'x', external_id: 'e1', display_name: 'd', access_token: 't' },
+        })
+      ).body.id;
+      const res = await down.api('POST', '/api/v1/posts', {
+        token: u.token,
+        body: { content: 'never half-written', target_account_ids: [acc], scheduled_at: inOneHour() },
+      });
+      expect(res.status).toBe(503);
+      expect(res.body.type).toMatch(/dependency-unavailable$/);
+      const list = await down.api('GET', '/api/v1/posts', { token: u.token });
+      expect(list.body.data).toHaveLength(0);
+    } finally {
+      await down.close();
+    }
+  });
+});
