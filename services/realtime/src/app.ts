@@ -53,7 +53,7 @@ export interface Realtime {
 /** Builds the realtime service: Socket.IO fed by NATS, with health, readiness and metrics beside it. */
 export async function createRealtime(env: RealtimeEnv, deps: RealtimeDeps = {}): Promise<Realtime> {
   const instanceId = `rt-${randomUUID().slice(0, 8)}`;
-  const logger = deps.logger ?? createLogger('realtime', env.LOG_LEVEL).child({ instanceId });
+  const logger = (deps.logger ?? createLogger('realtime', env.LOG_LEVEL)).child({ instanceId });
   const pool = deps.pool ?? new Pool({ connectionString: env.DATABASE_URL, max: 10 });
   // Fail commands quickly while Redis is away rather than queueing them behind a reconnect.
   const redis = deps.redis ?? new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2 });

@@ -2,7 +2,16 @@ import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { signAccessToken } from '@vibetribe/runtime';
 import type { Realtime } from './app';
-import { connect, connectAs, fixtures, migrateTestDatabase, Pool, startRealtime, TEST_DATABASE_URL, testKeys } from './test/harness';
+import {
+  connect,
+  connectAs,
+  fixtures,
+  migrateTestDatabase,
+  Pool,
+  startRealtime,
+  TEST_DATABASE_URL,
+  testKeys,
+} from './test/harness';
 
 describe('the handshake', () => {
   const keys = testKeys();
@@ -31,7 +40,9 @@ describe('the handshake', () => {
 
   it('refuses a token signed with another key', async () => {
     const forged = signAccessToken(testKeys(), userId).token;
-    await expect(connect(url, { token: forged })).rejects.toThrow(/unauthorized: invalid access token \(invalid signature\)/);
+    await expect(connect(url, { token: forged })).rejects.toThrow(
+      /unauthorized: invalid access token \(invalid signature\)/,
+    );
   });
 
   it('refuses an expired token', async () => {
@@ -62,7 +73,9 @@ describe('the handshake', () => {
 
   it('accepts a valid token in auth.token or an Authorization header', async () => {
     const viaAuth = await connectAs(url, keys, userId);
-    const viaHeader = await connect(url, undefined, { Authorization: `Bearer ${signAccessToken(keys, userId).token}` });
+    const viaHeader = await connect(url, undefined, {
+      Authorization: `Bearer ${signAccessToken(keys, userId).token}`,
+    });
     expect(viaAuth.connected && viaHeader.connected).toBe(true);
     viaAuth.close();
     viaHeader.close();

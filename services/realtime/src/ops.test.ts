@@ -1,5 +1,13 @@
 import type { Realtime } from './app';
-import { connectAs, fixtures, migrateTestDatabase, Pool, startRealtime, TEST_DATABASE_URL, testKeys } from './test/harness';
+import {
+  connectAs,
+  fixtures,
+  migrateTestDatabase,
+  Pool,
+  startRealtime,
+  TEST_DATABASE_URL,
+  testKeys,
+} from './test/harness';
 import { startPrivateNats } from './test/nats-server';
 
 async function getJson(url: string): Promise<{ status: number; body: Record<string, unknown> }> {
@@ -58,6 +66,8 @@ describe('health, readiness and metrics on the Socket.IO server', () => {
   it('refuses to start when NATS does not answer at all', async () => {
     const nats = await startPrivateNats();
     await nats.stop();
-    await expect(startRealtime(keys, { NATS_URL: nats.url })).rejects.toThrow(/CONNECTION_REFUSED|ECONNREFUSED/);
+    await expect(startRealtime(keys, { NATS_URL: nats.url })).rejects.toThrow(
+      /CONNECTION_REFUSED|ECONNREFUSED/,
+    );
   });
 });

@@ -45,7 +45,10 @@ describe('the relay from NATS to sockets, across two instances', () => {
     await migrateTestDatabase();
     pool = new Pool({ connectionString: TEST_DATABASE_URL });
     f = fixtures(pool);
-    bus = await connectEventBus({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222', name: 'realtime-test' });
+    bus = await connectEventBus({
+      servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+      name: 'realtime-test',
+    });
     const one = await startRealtime(keys);
     const two = await startRealtime(keys);
     instances.push(one.realtime, two.realtime);
@@ -77,14 +80,30 @@ describe('the relay from NATS to sockets, across two instances', () => {
     await bus.publish(
       postSubject(orgA, 'created'),
       PostCreatedSchema,
-      create(PostCreatedSchema, { postId, organizationId: orgA, status: 'draft', version: 1, occurredAt: timestampNow() }),
+      create(PostCreatedSchema, {
+        postId,
+        organizationId: orgA,
+        status: 'draft',
+        version: 1,
+        occurredAt: timestampNow(),
+      }),
     );
-    await expect(received).resolves.toMatchObject({ postId, organizationId: orgA, status: 'draft', version: 1, targets: [] });
+    await expect(received).resolves.toMatchObject({
+      postId,
+      organizationId: orgA,
+      status: 'draft',
+      version: 1,
+      targets: [],
+    });
 
     // A later event for org B reaches Bob; org A's, published first on the same subscription, did not.
     const sentinel = nextEvent(bobSocket, 'post-created');
     const bobPost = randomUUID();
-    await bus.publish(postSubject(orgB, 'created'), PostCreatedSchema, create(PostCreatedSchema, { postId: bobPost, organizationId: orgB }));
+    await bus.publish(
+      postSubject(orgB, 'created'),
+      PostCreatedSchema,
+      create(PostCreatedSchema, { postId: bobPost, organizationId: orgB }),
+    );
     await sentinel;
     expect(bobSaw.map((e) => e.postId)).toEqual([bobPost]);
   });
@@ -107,7 +126,15 @@ describe('the relay from NATS to sockets, across two instances', () => {
       status: 'published',
       previousStatus: 'publishing',
       version: 2,
-      targets: [{ targetId: randomUUID(), platform: 'mastodon', status: 'published', url: 'https://m.example/1', attempts: 1 }],
+      targets: [
+        {
+          targetId: randomUUID(),
+          platform: 'mastodon',
+          status: 'published',
+          url: 'https://m.example/1',
+          attempts: 1,
+        },
+      ],
       reason: 'timer_fired',
       occurredAt: timestampNow(),
     });
@@ -116,7 +143,9 @@ describe('the relay from NATS to sockets, across two instances', () => {
       postId,
       status: 'published',
       previousStatus: 'publishing',
-      targets: [{ platform: 'mastodon', status: 'published', url: 'https://m.example/1', attempts: 1, errorKind: '' }],
+      targets: [
+        { platform: 'mastodon', status: 'published', url: 'https://m.example/1', attempts: 1, errorKind: '' },
+      ],
     });
     await settle();
     expect(daveSaw).toHaveLength(1);
@@ -127,23 +156,40 @@ describe('the relay from NATS to sockets, across two instances', () => {
     const org = await f.org(erin, frank);
     const erinSocket = await open(url1, erin);
     const frankSocket = await open(url2, frank);
-    await expect(request(erinSocket, 'subscribe-analytics-updates', { organizationId: org })).resolves.toEqual({ ok: true });
+    await expect(
+      request(erinSocket, 'subscribe-analytics-updates', { organizationId: org }),
+    ).resolves.toEqual({ ok: true });
     const frankAnalytics = collect(frankSocket, 'analytics-update');
 
     const analytics = nextEvent(erinSocket, 'analytics-update');
     await bus.publish(
       analyticsSubject(org, 'updated'),
       AnalyticsUpdatedSchema,
-      create(AnalyticsUpdatedSchema, { organizationId: org, postId: randomUUID(), platform: 'bluesky', metrics: { likes: 3n } }),
+      create(AnalyticsUpdatedSchema, {
+        organizationId: org,
+        postId: randomUUID(),
+        platform: 'bluesky',
+        metrics: { likes: 3n },
+      }),
     );
-    await expect(analytics).resolves.toMatchObject({ organizationId: org, platform: 'bluesky', metrics: { likes: '3' } });
+    await expect(analytics).resolves.toMatchObject({
+      organizationId: org,
+      platform: 'bluesky',
+      metrics: { likes: '3' },
+    });
 
     const media = nextEvent(frankSocket, 'media-status-update');
     const mediaId = randomUUID();
     await bus.publish(
       mediaSubject(org, 'status'),
       MediaStatusChangedSchema,
-      create(MediaStatusChangedSchema, { mediaId, organizationId: org, status: 'ready', kind: 'image', url: 'https://cdn/x.jpg' }),
+      create(MediaStatusChangedSchema, {
+        mediaId,
+        organizationId: org,
+        status: 'ready',
+        kind: 'image',
+        url: 'https://cdn/x.jpg',
+      }),
     );
     await expect(media).resolves.toMatchObject({ mediaId, status: 'ready', kind: 'image' });
     expect(frankAnalytics).toEqual([]);
@@ -155,8 +201,16 @@ describe('the relay from NATS to sockets, across two instances', () => {
     const ginaSocket = await open(url1, gina);
     const ginaSaw = collect(ginaSocket, 'post-created');
     const sentinel = nextEvent(ginaSocket, 'post-updated');
-    await bus.publish(postSubject(orgG, 'created'), PostCreatedSchema, create(PostCreatedSchema, { postId: randomUUID(), organizationId: orgH }));
-    await bus.publish(postSubject(orgG, 'updated'), PostCreatedSchema, create(PostCreatedSchema, { postId: randomUUID(), organizationId: orgG }));
+    await bus.publish(
+      postSubject(orgG, 'created'),
+      PostCreatedSchema,
+      create(PostCreatedSchema, { postId: randomUUID(), organizationId: orgH }),
+    );
+    await bus.publish(
+      postSubject(orgG, 'updated'),
+      PostCreatedSchema,
+      create(PostCreatedSchema, { postId: randomUUID(), organizationId: orgG }),
+    );
     await sentinel;
     expect(ginaSaw).toEqual([]);
   });
@@ -200,6 +254,7 @@ describe('the relay from NATS to sockets, across two instances', () => {
     const org = await f.org(lea, max);
     const leaLocal = await open(url1, lea);
     const leaRemote = await open(url2, lea);
+    await settle(); // Lea's own arrival is old news before Max comes.
     const connectedLocal = collect<{ userId: string }>(leaLocal, 'user-connected');
     const connectedRemote = collect<{ userId: string }>(leaRemote, 'user-connected');
 
@@ -216,7 +271,11 @@ describe('the relay from NATS to sockets, across two instances', () => {
     await settle();
     expect(goneEarly).toEqual([]);
     maxSecond.close();
-    await expect(gone).resolves.toMatchObject({ userId: max, organizationId: org, kind: 'PRESENCE_KIND_DISCONNECTED' });
+    await expect(gone).resolves.toMatchObject({
+      userId: max,
+      organizationId: org,
+      kind: 'PRESENCE_KIND_DISCONNECTED',
+    });
   });
 
   it('relays presence published by another instance, and skips its own', async () => {
@@ -230,7 +289,13 @@ describe('the relay from NATS to sockets, across two instances', () => {
       bus.publish(
         presenceSubject(org, 'typing'),
         PresenceChangedSchema,
-        create(PresenceChangedSchema, { organizationId: org, userId, kind: PresenceKind.TYPING_START, postId, origin }),
+        create(PresenceChangedSchema, {
+          organizationId: org,
+          userId,
+          kind: PresenceKind.TYPING_START,
+          postId,
+          origin,
+        }),
       );
     const heard = nextEvent(niaSocket, 'user-typing');
     await typing(instances[0]!.instanceId, 'own-echo');

@@ -65,11 +65,19 @@ describe('client events', () => {
   });
 
   it('refuses foreign organizations, foreign, missing or deleted posts, and never joins them', async () => {
-    for (const room of [`org:${orgB}`, `analytics:${orgB}`, `post:${postB}`, `post:${deletedPost}`, `post:${randomUUID()}`]) {
+    for (const room of [
+      `org:${orgB}`,
+      `analytics:${orgB}`,
+      `post:${postB}`,
+      `post:${deletedPost}`,
+      `post:${randomUUID()}`,
+    ]) {
       await expect(request(socket, 'join-room', { room })).resolves.toEqual(refused('forbidden'));
       expect(roomsOfSocket()).not.toContain(room);
     }
-    await expect(request(socket, 'subscribe-post-updates', { postId: postB })).resolves.toEqual(refused('forbidden'));
+    await expect(request(socket, 'subscribe-post-updates', { postId: postB })).resolves.toEqual(
+      refused('forbidden'),
+    );
     await expect(request(socket, 'subscribe-analytics-updates', { organizationId: orgB })).resolves.toEqual(
       refused('forbidden'),
     );
@@ -81,17 +89,27 @@ describe('client events', () => {
       await expect(request(socket, 'join-room', { room })).resolves.toEqual(refused('validation'));
       expect(roomsOfSocket().filter((r) => r === room && r !== socket.id)).toEqual([]);
     }
-    await expect(request(socket, 'join-room', { room: `org:${orgA}`, extra: 1 })).resolves.toEqual(refused('validation'));
+    await expect(request(socket, 'join-room', { room: `org:${orgA}`, extra: 1 })).resolves.toEqual(
+      refused('validation'),
+    );
     await expect(request(socket, 'join-room')).resolves.toEqual(refused('validation'));
-    await expect(request(socket, 'subscribe-post-updates', { postId: 'nope' })).resolves.toEqual(refused('validation'));
+    await expect(request(socket, 'subscribe-post-updates', { postId: 'nope' })).resolves.toEqual(
+      refused('validation'),
+    );
   });
 
   it('subscribes to post and analytics updates', async () => {
     await expect(request(socket, 'subscribe-post-updates', { postId: postA })).resolves.toEqual({ ok: true });
-    await expect(request(socket, 'subscribe-analytics-updates', { organizationId: orgA })).resolves.toEqual({ ok: true });
+    await expect(request(socket, 'subscribe-analytics-updates', { organizationId: orgA })).resolves.toEqual({
+      ok: true,
+    });
     expect(roomsOfSocket()).toEqual(expect.arrayContaining([`post:${postA}`, `analytics:${orgA}`]));
-    await expect(request(socket, 'unsubscribe-post-updates', { postId: postA })).resolves.toEqual({ ok: true });
-    await expect(request(socket, 'unsubscribe-analytics-updates', { organizationId: orgA })).resolves.toEqual({ ok: true });
+    await expect(request(socket, 'unsubscribe-post-updates', { postId: postA })).resolves.toEqual({
+      ok: true,
+    });
+    await expect(request(socket, 'unsubscribe-analytics-updates', { organizationId: orgA })).resolves.toEqual(
+      { ok: true },
+    );
     expect(roomsOfSocket()).not.toEqual(expect.arrayContaining([`post:${postA}`]));
     expect(roomsOfSocket()).not.toContain(`analytics:${orgA}`);
   });
@@ -106,7 +124,11 @@ describe('client events', () => {
   it('reports a refusal as an error event when the client gave no callback', async () => {
     const error = nextEvent(socket, 'error');
     socket.emit('join-room', { room: `org:${orgB}` });
-    await expect(error).resolves.toEqual({ event: 'join-room', type: 'forbidden', message: expect.any(String) });
+    await expect(error).resolves.toEqual({
+      event: 'join-room',
+      type: 'forbidden',
+      message: expect.any(String),
+    });
   });
 
   it('drops the rooms of an organization the user has left, at the next check', async () => {
@@ -115,7 +137,9 @@ describe('client events', () => {
     await realtime.sweep();
     expect(roomsOfSocket()).not.toContain(`org:${orgA}`);
     expect(roomsOfSocket()).not.toContain(`post:${postA}`);
-    await expect(request(socket, 'join-room', { room: `org:${orgA}` })).resolves.toEqual(refused('forbidden'));
+    await expect(request(socket, 'join-room', { room: `org:${orgA}` })).resolves.toEqual(
+      refused('forbidden'),
+    );
     await fixtures(pool).member(userId, orgA);
     await realtime.sweep();
     expect(roomsOfSocket()).toContain(`org:${orgA}`);

@@ -89,7 +89,11 @@ export async function startRealtime(
 }
 
 /** Connects a Socket.IO client; rejects with the server's refusal. */
-export function connect(url: string, auth?: { token?: string }, headers?: Record<string, string>): Promise<ClientSocket> {
+export function connect(
+  url: string,
+  auth?: { token?: string },
+  headers?: Record<string, string>,
+): Promise<ClientSocket> {
   const socket = connectClient(url, {
     auth: auth ?? {},
     extraHeaders: headers ?? {},
@@ -112,7 +116,11 @@ export function connectAs(url: string, keys: TokenConfig, userId: string): Promi
 }
 
 /** Resolves with the next `event` on `socket`, or rejects after `ms`. */
-export function nextEvent<T = Record<string, unknown>>(socket: ClientSocket, event: string, ms = 5000): Promise<T> {
+export function nextEvent<T = Record<string, unknown>>(
+  socket: ClientSocket,
+  event: string,
+  ms = 5000,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       socket.off(event, onEvent);
@@ -137,7 +145,11 @@ export function collect<T = Record<string, unknown>>(socket: ClientSocket, event
 export const settle = (ms = 400) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Sends a client event and resolves with its acknowledgement. */
-export function request(socket: ClientSocket, event: string, payload?: unknown): Promise<Record<string, unknown>> {
+export function request(
+  socket: ClientSocket,
+  event: string,
+  payload?: unknown,
+): Promise<Record<string, unknown>> {
   const timed = socket.timeout(5000);
   return (payload === undefined ? timed.emitWithAck(event) : timed.emitWithAck(event, payload)) as Promise<
     Record<string, unknown>

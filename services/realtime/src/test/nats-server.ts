@@ -36,13 +36,14 @@ export async function startPrivateNats(): Promise<{ url: string; stop(): Promise
   );
   const deadline = Date.now() + 10_000;
   while (!(await accepts(port))) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`nats-server did not start on ${port}`);
+    if (child.exitCode !== null || Date.now() > deadline)
+      throw new Error(`nats-server did not start on ${port}`);
     await new Promise((r) => setTimeout(r, 50));
   }
   return {
     url: `nats://127.0.0.1:${port}`,
     async stop() {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         await new Promise<void>((resolve) => {
           child.once('exit', () => resolve());
           child.kill('SIGKILL');
