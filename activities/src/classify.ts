@@ -23,7 +23,11 @@ export function toActivityFailure(err: unknown): Error {
   if (!isPlatformError(err)) return err instanceof Error ? err : new Error(String(err));
   switch (err.kind) {
     case 'retryable':
-      return ApplicationFailure.create({ type: PUBLISH_ERROR_TYPES.retryable, message: err.message, details: [details(err)] });
+      return ApplicationFailure.create({
+        type: PUBLISH_ERROR_TYPES.retryable,
+        message: err.message,
+        details: [details(err)],
+      });
     case 'rate_limited':
       return ApplicationFailure.create({
         type: PUBLISH_ERROR_TYPES.rateLimited,

@@ -38,11 +38,17 @@ function facts(m: Media): MediaFacts {
  * Reads the target's current content, account and connector, and validates the content again (the
  * account, limits or media may have changed since the post was saved). Throws `PlatformError`.
  */
-export async function preparePost(deps: ActivityDeps, em: EntityManager, target: PostTarget): Promise<PreparedPost> {
+export async function preparePost(
+  deps: ActivityDeps,
+  em: EntityManager,
+  target: PostTarget,
+): Promise<PreparedPost> {
   const { post, account, platform } = target;
   const connector = deps.connectors[platform];
-  if (!connector || !isPlatform(platform)) throw fail(platform, 'permanent', `no connector for ${platform}`, 'unsupported_platform');
-  if (account.status !== 'connected') throw fail(platform, 'auth', `account ${account.id} needs to be reconnected`, 'needs_reconnect');
+  if (!connector || !isPlatform(platform))
+    throw fail(platform, 'permanent', `no connector for ${platform}`, 'unsupported_platform');
+  if (account.status !== 'connected')
+    throw fail(platform, 'auth', `account ${account.id} needs to be reconnected`, 'needs_reconnect');
   const text = post.platformContent[platform] ?? post.content;
   const found = post.mediaIds.length === 0 ? [] : await em.find(Media, { id: { $in: post.mediaIds } });
   const media = post.mediaIds.map((id) => found.find((m) => m.id === id));

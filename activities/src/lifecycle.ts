@@ -49,17 +49,25 @@ export function markPublishing(deps: ActivityDeps) {
         stillWaitingForCommit(deps, `post ${input.postId} not found`);
         return { result: { kind: 'skip', status: 'missing', reason: 'missing' } as const };
       }
-      if (post.deletedAt) return { result: { kind: 'skip', status: post.status, reason: 'deleted' } as const };
+      if (post.deletedAt)
+        return { result: { kind: 'skip', status: post.status, reason: 'deleted' } as const };
       if (!PUBLISHABLE.includes(post.status)) {
         return { result: { kind: 'skip', status: post.status, reason: 'not_publishable' } as const };
       }
-      if (post.version < input.version) stillWaitingForCommit(deps, `post ${post.id} is at v${post.version}, not v${input.version}`);
+      if (post.version < input.version)
+        stillWaitingForCommit(deps, `post ${post.id} is at v${post.version}, not v${input.version}`);
       const previous = post.status;
-      const todo = post.targets.getItems().filter((t) => t.status !== 'published' && t.status !== 'cancelled');
+      const todo = post.targets
+        .getItems()
+        .filter((t) => t.status !== 'published' && t.status !== 'cancelled');
       for (const t of todo) t.status = 'publishing';
       post.status = 'publishing';
       if (previous !== 'publishing') {
-        appendAudit(tx, post, 'publishing', actor, { reason: input.reason, round: input.round, version: post.version });
+        appendAudit(tx, post, 'publishing', actor, {
+          reason: input.reason,
+          round: input.round,
+          version: post.version,
+        });
       }
       const result = { kind: 'ready', version: post.version, targets: todo.map(targetOutcome) } as const;
       return { result, post, previous };

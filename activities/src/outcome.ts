@@ -1,5 +1,10 @@
 import type { PostStatus, PostTarget } from '@vibetribe/database';
-import type { PublishOutcome, RecordOutcomeInput, RecordOutcomeResult, TargetFailure } from '@vibetribe/workflows';
+import type {
+  PublishOutcome,
+  RecordOutcomeInput,
+  RecordOutcomeResult,
+  TargetFailure,
+} from '@vibetribe/workflows';
 import type { ActivityDeps } from './deps';
 import { lockPost } from './lock-post';
 import { announce, appendAudit, auditActor, targetOutcome } from './post-rows';
@@ -48,7 +53,11 @@ export function recordOutcome(deps: ActivityDeps) {
         post.publishedAt ??= new Date(Math.max(...times, 0) || Date.now());
       }
       if (previous !== status) {
-        appendAudit(tx, post, status, actor, { round: input.round, version: input.version, failures: input.failures });
+        appendAudit(tx, post, status, actor, {
+          round: input.round,
+          version: input.version,
+          failures: input.failures,
+        });
       }
       return { post, previous, status, targets: targets.map(targetOutcome) };
     });

@@ -1,4 +1,10 @@
-import { AuditEvent, type ActorType, type EntityManager, type Post, type PostTarget } from '@vibetribe/database';
+import {
+  AuditEvent,
+  type ActorType,
+  type EntityManager,
+  type Post,
+  type PostTarget,
+} from '@vibetribe/database';
 import { type MessageInitShape, timestampFromDate, type TargetStateSchema } from '@vibetribe/proto';
 import type { Actor, TargetOutcome } from '@vibetribe/workflows';
 import type { ActivityDeps } from './deps';
@@ -23,7 +29,9 @@ export function targetOutcome(t: PostTarget): TargetOutcome {
     attempts: t.attempts,
     ...(t.platformPostId ? { platformPostId: t.platformPostId } : {}),
     ...(t.platformUrl ? { url: t.platformUrl } : {}),
-    ...(t.lastError && t.status === 'failed' ? { error: { kind: t.lastError.kind, message: t.lastError.message } } : {}),
+    ...(t.lastError && t.status === 'failed'
+      ? { error: { kind: t.lastError.kind, message: t.lastError.message } }
+      : {}),
   };
 }
 

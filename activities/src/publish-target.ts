@@ -19,41 +19,70 @@ interface Call {
 }
 
 /** Finds our post on the platform (an inherited intent), or creates it; `calls` is committed before each create. */
-async function findOrCreate(deps: ActivityDeps, ledger: PublishLedger, call: Call): Promise<{ result: PublishResult; reused: boolean }> {
+async function findOrCreate(
+  deps: ActivityDeps,
+  ledger: PublishLedger,
+  call: Call,
+): Promise<{ result: PublishResult; reused: boolean }> {
   const { connector, account, text } = call.prepared;
   if (!call.freshIntent) {
     const since = new Date(ledger.intentAt.getTime() - (deps.lookupSkewMs ?? 30_000));
     const found = await connector.lookup({ account, clientRef: call.clientRef, text, since });
     if (found) {
-      deps.logger.info({ clientRef: call.clientRef, platformPostId: found.platformPostId }, 'reconciled an earlier publish');
+      deps.logger.info(
+        { clientRef: call.clientRef, platformPostId: found.platformPostId },
+        'reconciled an earlier publish',
+      );
       return { result: found, reused: true };
     }
   }
   await deps.orm.em.fork().nativeUpdate(PublishLedger, { id: ledger.id }, { calls: ledger.calls + 1 });
-  const result = await connector.publish({ account, text, media: call.media, clientRef: call.clientRef, idempotencyKey: call.clientRef });
+  const result = await connector.publish({
+    account,
+    text,
+    media: call.media,
+    clientRef: call.clientRef,
+    idempotencyKey: call.clientRef,
+  });
   return { result, reused: false };
 }
 
 /** Confirms the ledger row and the target, with an audit entry, in one transaction. */
-async function confirm(deps: ActivityDeps, call: Pick<Call, 'input' | 'clientRef'>, result: PublishResult, reused: boolean) {
+async function confirm(
+  deps: ActivityDeps,
+  call: Pick<Call, 'input' | 'clientRef'>,
+  result: PublishResult,
+  reused: boolean,
+) {
   return deps.orm.em.fork().transactional(async (tx) => {
     const ledger = await tx.findOneOrFail(PublishLedger, { clientRef: call.clientRef });
     if (ledger.state !== 'confirmed') {
-      Object.assign(ledger, { state: 'confirmed', platformPostId: result.platformPostId, platformUrl: result.url, confirmedAt: new Date() });
+      Object.assign(ledger, {
+        state: 'confirmed',
+        platformPostId: result.platformPostId,
+        platformUrl: result.url,
+        confirmedAt: new Date(),
+      });
     }
     const target = await tx.findOneOrFail(PostTarget, call.input.targetId, { populate: ['post'] });
     const already = target.status === 'published';
-    Object.assign(target, { status: 'published', platformPostId: result.platformPostId, platformUrl: result.url, lastError: null });
+    Object.assign(target, {
+      status: 'published',
+      platformPostId: result.platformPostId,
+      platformUrl: result.url,
+      lastError: null,
+    });
     target.publishedAt ??= new Date();
     target.attempts++;
-    if (!already) appendAudit(tx, target.post, 'target_published', auditActor(undefined), {
-      target_id: target.id,
-      platform: target.platform,
-      platform_post_id: result.platformPostId,
-      url: result.url,
-      version: call.input.version,
-      reused,
-    });
+    if (!already)
+      appendAudit(tx, target.post, 'target_published', auditActor(undefined), {
+        target_id: target.id,
+        platform: target.platform,
+        platform_post_id: result.platformPostId,
+        url: result.url,
+        version: call.input.version,
+        reused,
+      });
     await tx.populate(target.post, ['targets', 'targets.account']);
     return { post: target.post, attempts: target.attempts };
   });
@@ -66,7 +95,11 @@ async function confirm(deps: ActivityDeps, call: Pick<Call, 'input' | 'clientRef
 async function publishOnce(deps: ActivityDeps, call: Call): Promise<PublishTargetResult> {
   const { result, reused, post, attempts } = await deps.orm.em.fork().transactional(async (lockTx) => {
     if (!(await tryLedgerLock(lockTx, call.clientRef))) {
-      throw ApplicationFailure.create({ type: PUBLISH_ERROR_TYPES.inFlight, message: `another attempt is publishing ${call.clientRef}`, nextRetryDelay: '5s' });
+      throw ApplicationFailure.create({
+        type: PUBLISH_ERROR_TYPES.inFlight,
+        message: `another attempt is publishing ${call.clientRef}`,
+        nextRetryDelay: '5s',
+      });
     }
     const ledger = await deps.orm.em.fork().findOneOrFail(PublishLedger, { clientRef: call.clientRef });
     const outcome =
@@ -75,7 +108,12 @@ async function publishOnce(deps: ActivityDeps, call: Call): Promise<PublishTarge
         : await findOrCreate(deps, ledger, call);
     return { ...outcome, ...(await confirm(deps, call, outcome.result, outcome.reused)) };
   });
-  await announce(deps, post, { previousStatus: post.status, reason: 'target_published', actor: auditActor(undefined), msgId: `target-published:${call.clientRef}` });
+  await announce(deps, post, {
+    previousStatus: post.status,
+    reason: 'target_published',
+    actor: auditActor(undefined),
+    msgId: `target-published:${call.clientRef}`,
+  });
   return { targetId: call.input.targetId, ...result, reused, attempts };
 }
 
@@ -99,9 +137,17 @@ export function publishTarget(deps: ActivityDeps) {
   return (input: PublishTargetInput): Promise<PublishTargetResult> =>
     withHeartbeat(async () => {
       const em = deps.orm.em.fork();
-      const target = await em.findOne(PostTarget, { id: input.targetId, post: input.postId }, { populate: ['post', 'account'] });
+      const target = await em.findOne(
+        PostTarget,
+        { id: input.targetId, post: input.postId },
+        { populate: ['post', 'account'] },
+      );
       if (!target) {
-        throw ApplicationFailure.create({ type: PUBLISH_ERROR_TYPES.permanent, nonRetryable: true, message: `no target ${input.targetId} on post ${input.postId}` });
+        throw ApplicationFailure.create({
+          type: PUBLISH_ERROR_TYPES.permanent,
+          nonRetryable: true,
+          message: `no target ${input.targetId} on post ${input.postId}`,
+        });
       }
       const clientRef = clientRefFor(input.postId, input.targetId, input.version);
       try {
@@ -116,7 +162,10 @@ export function publishTarget(deps: ActivityDeps) {
         const freshIntent = await ensureIntent(deps, input.targetId, input.version, clientRef);
         return await publishOnce(deps, { input, clientRef, prepared, media, freshIntent });
       } catch (err) {
-        deps.logger.warn({ err, targetId: input.targetId, attempt: currentAttempt() }, 'publish attempt failed');
+        deps.logger.warn(
+          { err, targetId: input.targetId, attempt: currentAttempt() },
+          'publish attempt failed',
+        );
         await recordFailedAttempt(deps, input.targetId, err);
         throw toActivityFailure(err);
       }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import type { PublishActivities, RecordOutcomeInput } from './publish-post.activities';
 import { retrySignal, statusQuery } from './publish-post.contract';
 import { publishPostWorkflow } from './publish-post';
@@ -15,6 +15,7 @@ jest.setTimeout(60_000);
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
   env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: TEST_SERVER } },
   });

@@ -125,14 +125,14 @@ export async function publishPostWorkflow(input: PublishPostInput): Promise<Publ
     flow.publishNow = { actor: req.actor };
     seeVersion(req.version);
   });
+  // The gateway acts on the row, which a round's outcome reaches before this workflow does: a retry or
+  // cancel that arrives while the state still says `publishing` is kept for when the round ends.
   setHandler(cancelSignal, (req) => {
-    if (flow.state === 'waiting' || awaitingRetry(flow.state)) flow.cancel = req;
+    if (flow.state !== 'published' && flow.state !== 'cancelled') flow.cancel = req;
   });
-  setHandler(contentUpdatedSignal, (req) => {
-    if (flow.state === 'waiting' || awaitingRetry(flow.state)) seeVersion(req.version);
-  });
+  setHandler(contentUpdatedSignal, (req) => seeVersion(req.version));
   setHandler(retrySignal, (req) => {
-    if (awaitingRetry(flow.state)) flow.retry = { actor: req.actor };
+    if (flow.state === 'publishing' || awaitingRetry(flow.state)) flow.retry = { actor: req.actor };
   });
 
   markSearchAttributes('scheduled', flow.scheduledAt);
@@ -186,7 +186,6 @@ async function waitUntilDue(flow: Flow): Promise<void> {
 
 /** Waits for a `retry` signal; undefined when the window closes or the post is cancelled first. */
 async function awaitRetry(flow: Flow, windowMs: number): Promise<Flow['retry']> {
-  flow.retry = undefined;
   await condition(() => flow.retry !== undefined || flow.cancel !== undefined, windowMs);
   return flow.cancel ? undefined : flow.retry;
 }
@@ -199,6 +198,7 @@ async function publishRound(
   opts: { round: number; reason: PublishReason; actor?: Actor },
 ): Promise<void> {
   flow.state = 'publishing';
+  flow.retry = undefined;
   markSearchAttributes('publishing');
   const marked = await bookkeeping.markPublishing({ postId: input.postId, version: flow.version, ...opts });
   if (marked.kind === 'skip') {

@@ -1,4 +1,5 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { Post } from '@vibetribe/database';
 import { PostStatusChangedSchema, postSubject } from '@vibetribe/proto';
 import {
   cancelSignal,
@@ -25,9 +26,13 @@ describe('scheduled publishing (dev server, X emulator, Postgres)', () => {
     const due = inMs(3_000);
     const seeded = await h.seed({ scheduledAt: due });
     const seen: string[] = [];
-    const sub = h.bus.subscribe(postSubject(seeded.organizationId, 'status'), PostStatusChangedSchema, (m) => {
-      seen.push(m.status);
-    });
+    const sub = h.bus.subscribe(
+      postSubject(seeded.organizationId, 'status'),
+      PostStatusChangedSchema,
+      (m) => {
+        seen.push(m.status);
+      },
+    );
     const handle = await h.start(seeded, { scheduledAt: due.toISOString() });
     expect((await handle.query(statusQuery)).nextFireAt).toBe(due.toISOString());
 
@@ -55,18 +60,23 @@ describe('scheduled publishing (dev server, X emulator, Postgres)', () => {
     const seeded = await h.seed({ scheduledAt: inMs(60_000) });
     const handle = await h.start(seeded, { scheduledAt: inMs(60_000).toISOString() });
     const due = inMs(2_000);
+    // As the gateway does: the row first (the version grows with every edit), then the signal.
+    await h.orm.em.fork().nativeUpdate(Post, { id: seeded.postId }, { scheduledAt: due, version: 2 });
     await handle.signal(rescheduleSignal, { scheduledAt: due.toISOString(), version: 2 });
-    await handle.result();
+    expect(await handle.result()).toMatchObject({ state: 'published', version: 2 });
     const lateMs = Date.parse(postsOf(h.emulator, seeded)[0]!.receivedAt) - due.getTime();
     expect(lateMs).toBeGreaterThanOrEqual(0);
     expect(lateMs).toBeLessThan(1_000);
+    expect((await readRows(h.orm, seeded)).ledger[0]?.contentVersion).toBe(2);
   });
 
   test('reschedule later (by update) moves the timer back', async () => {
     const seeded = await h.seed({ scheduledAt: inMs(1_500) });
     const handle = await h.start(seeded, { scheduledAt: inMs(1_500).toISOString() });
     const due = inMs(4_000);
-    const status = await handle.executeUpdate(rescheduleUpdate, { args: [{ scheduledAt: due.toISOString(), version: 1 }] });
+    const status = await handle.executeUpdate(rescheduleUpdate, {
+      args: [{ scheduledAt: due.toISOString(), version: 1 }],
+    });
     expect(status).toMatchObject({ state: 'waiting', nextFireAt: due.toISOString() });
     await sleep(2_500);
     expect(postsOf(h.emulator, seeded)).toHaveLength(0);
@@ -103,7 +113,9 @@ describe('scheduled publishing (dev server, X emulator, Postgres)', () => {
     h.emulator.setFaults({ failNext: { status: 403, count: 1 } });
     const handle = await h.start(seeded, { retryWindowMs: 60_000 });
     for (let i = 0; i < 100 && (await handle.query(statusQuery)).state !== 'failed'; i++) await sleep(100);
-    const update = handle.executeUpdate(rescheduleUpdate, { args: [{ scheduledAt: inMs(60_000).toISOString(), version: 1 }] });
+    const update = handle.executeUpdate(rescheduleUpdate, {
+      args: [{ scheduledAt: inMs(60_000).toISOString(), version: 1 }],
+    });
     await expect(update).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
     await handle.signal(cancelSignal, {});
     expect((await handle.result()).state).toBe('failed');

@@ -28,12 +28,17 @@ export function publishingWorkflowsPath(): string {
 }
 
 /** A worker for post workflows and their activities on one task queue; call `run()` to start polling. */
-export function createPublishingWorker(deps: PublishingWorkerDeps, opts: PublishingWorkerOptions = {}): Promise<Worker> {
+export function createPublishingWorker(
+  deps: PublishingWorkerDeps,
+  opts: PublishingWorkerOptions = {},
+): Promise<Worker> {
   return Worker.create({
     connection: deps.connection,
     namespace: deps.namespace ?? 'default',
     taskQueue: opts.taskQueue ?? PUBLISHING_TASK_QUEUE,
-    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: publishingWorkflowsPath() }),
+    ...(opts.workflowBundle
+      ? { workflowBundle: opts.workflowBundle }
+      : { workflowsPath: publishingWorkflowsPath() }),
     activities: createActivities(deps.activities),
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 20,
     maxConcurrentWorkflowTaskExecutions: opts.maxConcurrentWorkflowTaskExecutions ?? 40,

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, type Worker } from '@temporalio/worker';
-import { createActivities, natsPostEvents, type PostEvents, type PostStatusChangedInit } from '@vibetribe/activities';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  NativeConnection,
+  Runtime,
+  type Worker,
+} from '@temporalio/worker';
+import { natsPostEvents, type PostEvents, type PostStatusChangedInit } from '@vibetribe/activities';
 import { initOrm, type MikroORM } from '@vibetribe/database';
 import { startXEmulator, type XEmulator } from '@vibetribe/emulators';
 import { connectEventBus, type EventBus } from '@vibetribe/proto';
@@ -30,12 +36,18 @@ export interface Harness {
   /** Every status event the activities published (they also went to NATS). */
   events: PostStatusChangedInit[];
   seed(opts: { text?: string; scheduledAt: Date | null }): Promise<SeededPost>;
-  start(post: SeededPost, extra?: Partial<PublishPostInput>): Promise<WorkflowHandle<typeof publishPostWorkflow>>;
+  start(
+    post: SeededPost,
+    extra?: Partial<PublishPostInput>,
+  ): Promise<WorkflowHandle<typeof publishPostWorkflow>>;
   close(): Promise<void>;
 }
 
 /** Starts the harness; `worker: false` leaves the polling to someone else (a child process). */
 export async function startHarness(opts: { worker?: boolean } = {}): Promise<Harness> {
+  Runtime.install({
+    logger: new DefaultLogger(process.env.TEMPORAL_LOG_LEVEL === 'INFO' ? 'INFO' : 'ERROR'),
+  });
   const address = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
   const orm = await initOrm(process.env.DATABASE_URL ?? '');
   const emulator = await startXEmulator();
@@ -57,8 +69,17 @@ export async function startHarness(opts: { worker?: boolean } = {}): Promise<Har
   let connection: NativeConnection | undefined;
   if (opts.worker !== false) {
     connection = await NativeConnection.connect({ address });
-    const workflowBundle = await bundleWorkflowCode({ workflowsPath: publishingWorkflowsPath(), logger: quiet });
-    const activities = { orm, connectors: createConnectors({ X_API_BASE_URL: emulator.url }), secrets, events: recorder, logger: createLogger('worker-test', process.env.LOG_LEVEL ?? 'silent') };
+    const workflowBundle = await bundleWorkflowCode({
+      workflowsPath: publishingWorkflowsPath(),
+      logger: quiet,
+    });
+    const activities = {
+      orm,
+      connectors: createConnectors({ X_API_BASE_URL: emulator.url }),
+      secrets,
+      events: recorder,
+      logger: createLogger('worker-test', process.env.LOG_LEVEL ?? 'silent'),
+    };
     worker = await createPublishingWorker({ connection, activities }, { taskQueue, workflowBundle });
     running = worker.run();
   }

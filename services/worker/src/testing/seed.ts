@@ -40,5 +40,13 @@ export async function seedXPost(
   em.persist([org, user, account, post]);
   await em.flush();
   emulator.addAccount({ userId: xUserId, username: `user_${tag}`, accessToken: xToken });
-  return { postId: post.id, organizationId: org.id, targetId: target.id, accountId: account.id, xUserId, xToken, text };
+  return {
+    postId: post.id,
+    organizationId: org.id,
+    targetId: target.id,
+    accountId: account.id,
+    xUserId,
+    xToken,
+    text,
+  };
 }

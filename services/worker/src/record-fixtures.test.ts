@@ -1,0 +1,72 @@
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import type { WorkflowHandle } from '@temporalio/client';
+import {
+  cancelSignal,
+  contentUpdatedSignal,
+  rescheduleSignal,
+  retrySignal,
+  statusQuery,
+} from '@vibetribe/workflows';
+import { type Harness, startHarness } from './testing/harness';
+import { sleep } from './testing/expect';
+
+// Records the replay fixtures of workflows/src/__fixtures__ (RECORD_FIXTURES=1); skipped otherwise.
+const record = process.env.RECORD_FIXTURES === '1' ? describe : describe.skip;
+const FIXTURES = join(__dirname, '../../../workflows/src/__fixtures__');
+
+jest.setTimeout(60_000);
+
+let h: Harness;
+beforeAll(async () => {
+  if (process.env.RECORD_FIXTURES === '1') h = await startHarness();
+});
+afterAll(() => h?.close());
+
+async function save(name: string, handle: WorkflowHandle): Promise<void> {
+  await handle.result();
+  // Formatted by Prettier itself, so the fixtures pass `prettier --check` as recorded.
+  const path = join(FIXTURES, `${name}.history.json`);
+  writeFileSync(path, historyToJSON(await handle.fetchHistory()));
+  execFileSync(process.execPath, [require.resolve('prettier/bin/prettier.cjs'), '--write', path], {
+    stdio: 'ignore',
+  });
+}
+
+record('replay fixtures', () => {
+  test('rescheduled, edited, a 503, then published', async () => {
+    const seeded = await h.seed({ scheduledAt: new Date(Date.now() + 60_000) });
+    const handle = await h.start(seeded, {
+      scheduledAt: new Date(Date.now() + 60_000).toISOString(),
+      retry: { initialIntervalMs: 200 },
+    });
+    await handle.signal(contentUpdatedSignal, { version: 1, actor: { type: 'user', id: 'u1' } });
+    await handle.signal(rescheduleSignal, {
+      scheduledAt: new Date(Date.now() + 1_000).toISOString(),
+      version: 1,
+    });
+    h.emulator.setFaults({ failNext: { status: 503, count: 1 } });
+    await save('published-after-retry', handle);
+  });
+
+  test('failed, retried by signal, published', async () => {
+    const seeded = await h.seed({ scheduledAt: null });
+    h.emulator.setFaults({ failNext: { status: 503, count: 2 } });
+    const handle = await h.start(seeded, {
+      retry: { maximumAttempts: 2, initialIntervalMs: 100 },
+      retryWindowMs: 60_000,
+    });
+    while ((await handle.query(statusQuery)).state !== 'failed') await sleep(100);
+    await handle.signal(retrySignal, { actor: { type: 'user', id: 'u1' } });
+    await save('failed-then-retried', handle);
+  });
+
+  test('cancelled while waiting', async () => {
+    const seeded = await h.seed({ scheduledAt: new Date(Date.now() + 60_000) });
+    const handle = await h.start(seeded, { scheduledAt: new Date(Date.now() + 60_000).toISOString() });
+    await handle.signal(cancelSignal, { reason: 'fixture' });
+    await save('cancelled', handle);
+  });
+});

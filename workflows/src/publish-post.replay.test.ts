@@ -1,0 +1,23 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from '@temporalio/worker';
+
+// Histories recorded from real runs (services/worker: RECORD_FIXTURES=1); a change to the workflow that
+// would break a running post's replay fails here. Such a change needs `patched()`.
+const FIXTURES = join(__dirname, '__fixtures__');
+const histories = readdirSync(FIXTURES).filter((f) => f.endsWith('.history.json'));
+
+jest.setTimeout(60_000);
+
+describe('publishPostWorkflow replays its recorded histories', () => {
+  test('fixtures exist', () => {
+    expect(histories.length).toBeGreaterThan(0);
+  });
+
+  test.each(histories)('%s', async (file) => {
+    const history: unknown = JSON.parse(readFileSync(join(FIXTURES, file), 'utf8'));
+    await expect(
+      Worker.runReplayHistory({ workflowsPath: require.resolve('./workflows') }, history, `replay-${file}`),
+    ).resolves.toBeUndefined();
+  });
+});
