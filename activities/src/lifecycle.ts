@@ -7,7 +7,8 @@ import type {
 import { Post, type PostStatus } from '@vibetribe/database';
 import type { ActivityDeps } from './deps';
 import { lockPost, stillWaitingForCommit } from './lock-post';
-import { announce, appendAudit, auditActor, targetOutcome } from './post-rows';
+import { announce, auditActor, targetOutcome } from './post-rows';
+import { recordPostAudit } from '@vibetribe/database';
 
 /** The post and its status before, when a transaction changed it (announced after commit). */
 interface Changed {
@@ -63,7 +64,7 @@ export function markPublishing(deps: ActivityDeps) {
       for (const t of todo) t.status = 'publishing';
       post.status = 'publishing';
       if (previous !== 'publishing') {
-        appendAudit(tx, post, 'publishing', actor, {
+        recordPostAudit(tx, post, 'publishing', actor, {
           reason: input.reason,
           round: input.round,
           version: post.version,
@@ -102,7 +103,7 @@ export function markCancelled(deps: ActivityDeps) {
           changed = true;
         }
       }
-      if (changed) appendAudit(tx, post, 'cancelled', actor, { reason: input.reason ?? null });
+      if (changed) recordPostAudit(tx, post, 'cancelled', actor, { reason: input.reason ?? null });
       return { status: post.status, ...(changed ? { post, previous } : {}) };
     });
     if (done.post) {

@@ -7,7 +7,8 @@ import type {
 } from '@vibetribe/workflows';
 import type { ActivityDeps } from './deps';
 import { lockPost } from './lock-post';
-import { announce, appendAudit, auditActor, targetOutcome } from './post-rows';
+import { announce, auditActor, targetOutcome } from './post-rows';
+import { recordPostAudit } from '@vibetribe/database';
 
 /** published when every live target is, partially_published when some are, failed when none is. */
 export function outcomeOf(targets: PostTarget[]): PublishOutcome {
@@ -53,7 +54,7 @@ export function recordOutcome(deps: ActivityDeps) {
         post.publishedAt ??= new Date(Math.max(...times, 0) || Date.now());
       }
       if (previous !== status) {
-        appendAudit(tx, post, status, actor, {
+        recordPostAudit(tx, post, status, actor, {
           round: input.round,
           version: input.version,
           failures: input.failures,

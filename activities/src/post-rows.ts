@@ -1,19 +1,7 @@
-import {
-  AuditEvent,
-  type ActorType,
-  type EntityManager,
-  type Post,
-  type PostTarget,
-} from '@vibetribe/database';
+import type { AuditActor, Post, PostTarget } from '@vibetribe/database';
 import { type MessageInitShape, timestampFromDate, type TargetStateSchema } from '@vibetribe/proto';
 import type { Actor, TargetOutcome } from '@vibetribe/workflows';
 import type { ActivityDeps } from './deps';
-
-/** Who caused a transition: a person when a signal named one, else the workflow. */
-export interface AuditActor {
-  type: ActorType;
-  id?: string | null;
-}
 
 /** The actor of a transition: the signal's, or the workflow itself. */
 export function auditActor(actor: Actor | undefined): AuditActor {
@@ -47,26 +35,6 @@ function targetState(t: PostTarget): MessageInitShape<typeof TargetStateSchema> 
     errorMessage: t.status === 'failed' ? (t.lastError?.message ?? '') : '',
     attempts: t.attempts,
   };
-}
-
-/** Appends one entry to the post's timeline, in the caller's transaction. */
-export function appendAudit(
-  em: EntityManager,
-  post: Post,
-  action: string,
-  actor: AuditActor,
-  data: Record<string, unknown> = {},
-): void {
-  em.persist(
-    new AuditEvent(post.organization, {
-      subjectType: 'post',
-      subjectId: post.id,
-      action,
-      actorType: actor.type,
-      actorId: actor.id ?? null,
-      data,
-    }),
-  );
 }
 
 /** What a status event says beyond the post's own row. */

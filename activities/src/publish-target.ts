@@ -7,7 +7,8 @@ import { preparePost, type PreparedPost, uploadMedia } from './content';
 import { currentAttempt, withHeartbeat } from './context';
 import type { ActivityDeps } from './deps';
 import { clientRefFor, ensureIntent, tryLedgerLock } from './ledger';
-import { announce, appendAudit, auditActor } from './post-rows';
+import { announce, auditActor } from './post-rows';
+import { recordPostAudit } from '@vibetribe/database';
 
 interface Call {
   input: PublishTargetInput;
@@ -75,7 +76,7 @@ async function confirm(
     target.publishedAt ??= new Date();
     target.attempts++;
     if (!already)
-      appendAudit(tx, target.post, 'target_published', auditActor(undefined), {
+      recordPostAudit(tx, target.post, 'target_published', auditActor(undefined), {
         target_id: target.id,
         platform: target.platform,
         platform_post_id: result.platformPostId,

@@ -7,8 +7,6 @@ import { Worker } from '@temporalio/worker';
 const FIXTURES = join(__dirname, '__fixtures__');
 const histories = readdirSync(FIXTURES).filter((f) => f.endsWith('.history.json'));
 
-jest.setTimeout(60_000);
-
 describe('publishPostWorkflow replays its recorded histories', () => {
   test('fixtures exist', () => {
     expect(histories.length).toBeGreaterThan(0);

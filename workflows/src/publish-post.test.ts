@@ -11,8 +11,6 @@ import { organizationIdKey, postIdKey, postStatusKey, scheduledAtKey } from './s
 // Multi-day waits only: these run on the time-skipping test server with stub activities.
 const TEST_SERVER = process.env.TEMPORAL_TEST_SERVER ?? '/work/main/.tools/venv/bin/temporal-test-server';
 const DAY = 24 * 60 * 60 * 1000;
-jest.setTimeout(60_000);
-
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
   Runtime.install({ logger: new DefaultLogger('ERROR') });

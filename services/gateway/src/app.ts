@@ -10,6 +10,7 @@ import { docsRoutes } from './docs';
 import { methodNotAllowed, routeNotFound, unsupportedMediaType } from './errors';
 import { openApiDocument } from './openapi';
 import { accessLog } from './middleware/access-log';
+import { authenticate } from './middleware/auth';
 import { problemMiddleware } from './middleware/problem';
 import { rateLimit } from './middleware/rate-limit';
 import { requestId } from './middleware/request-id';
@@ -17,7 +18,6 @@ import { accountRoutes } from './routes/accounts/accounts';
 import { authRoutes } from './routes/auth/auth';
 import { organizationRoutes } from './routes/organizations/organizations';
 import { postRoutes } from './routes/posts/posts';
-import { verifyAccessToken, bearerToken } from '@vibetribe/runtime';
 
 /** JSON in, JSON out: other bodies on JSON routes are 415. */
 const requireJson: Middleware = async (ctx, next) => {
@@ -36,7 +36,7 @@ export function createApp(deps: GatewayDeps): Koa<AppState> {
   const app = new Koa<AppState>({ proxy: deps.env.TRUST_PROXY });
   const registry = createMetrics('gateway');
   const api = new Router<AppState>({ prefix: '/api/v1' });
-  for (const routes of [authRoutes(deps), organizationRoutes(deps), accountRoutes(deps), postRoutes(deps)]) {
+  for (const routes of [authRoutes(deps), organizationRoutes(), accountRoutes(deps), postRoutes(deps)]) {
     api.use(
       routes.routes(),
       routes.allowedMethods({
@@ -61,16 +61,6 @@ export function createApp(deps: GatewayDeps): Koa<AppState> {
   });
 
   const env = deps.env;
-  const userKey = (ctx: { get(h: string): string }) => {
-    const token = bearerToken(ctx.get('Authorization'));
-    if (!token) return undefined;
-    try {
-      return verifyAccessToken(deps.tokens, token).sub;
-    } catch {
-      return undefined;
-    }
-  };
-
   app
     .use(requestId())
     .use(accessLog(deps.logger, httpMetrics(registry)))
@@ -84,6 +74,7 @@ export function createApp(deps: GatewayDeps): Koa<AppState> {
       }),
     )
     .use(ops.routes())
+    .use(authenticate(deps.tokens))
     .use(
       rateLimit(deps.redis, deps.logger, [
         {
@@ -103,7 +94,7 @@ export function createApp(deps: GatewayDeps): Koa<AppState> {
           name: 'user',
           max: env.RATE_LIMIT_PER_USER,
           windowS: env.RATE_LIMIT_WINDOW_S,
-          keyOf: (ctx) => (ctx.path.startsWith('/api/') ? userKey(ctx) : undefined),
+          keyOf: (ctx) => (ctx.path.startsWith('/api/') ? (ctx.state as AppState).user?.id : undefined),
         },
       ]),
     )

@@ -34,6 +34,8 @@ export interface AppState {
   requestId: string;
   em: EntityManager;
   user?: { id: string };
+  /** A bearer token was sent but did not verify. */
+  tokenRejected?: boolean;
   input: Record<string, unknown>;
 }
 

@@ -1,5 +1,4 @@
-import { freePort, privateServer, type PrivateServer, waitUntil } from '@vibetribe/testing';
-import { Redis } from 'ioredis';
+import { freePort, privateNats, privateRedis, type PrivateServer, waitUntil } from '@vibetribe/testing';
 import { startTestGateway, type TestGateway } from './test-support/harness';
 
 // Each dependency's failure path, against real servers: a private redis-server and nats-server that the
@@ -10,29 +9,17 @@ describe('gateway /readyz', () => {
   let gw: TestGateway;
 
   beforeAll(async () => {
-    redis = await privateServer(
-      'redis-server',
-      (p) => ['--port', String(p), '--save', '', '--appendonly', 'no'],
-      (p) => new Redis(p, { lazyConnect: true, maxRetriesPerRequest: 0 }).ping(),
-    );
-    nats = await privateServer(
-      'nats-server',
-      (p) => ['-a', '127.0.0.1', '-p', String(p), '-js', '-sd', `/tmp/vt-nats-${p}`],
-      async (p) => {
-        const { connect } = await import('nats');
-        const nc = await connect({ servers: `127.0.0.1:${p}`, reconnect: false });
-        await nc.close();
-      },
-    );
+    redis = await privateRedis();
+    nats = await privateNats();
     gw = await startTestGateway({
-      REDIS_URL: `redis://127.0.0.1:${redis.port}`,
-      NATS_URL: `nats://127.0.0.1:${nats.port}`,
+      REDIS_URL: redis.url,
+      NATS_URL: nats.url,
     });
   });
   afterAll(async () => {
     await gw.close();
-    await redis.stop();
-    await nats.stop();
+    await redis.dispose();
+    await nats.dispose();
   });
 
   const readyz = async () => {

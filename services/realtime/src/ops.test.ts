@@ -8,7 +8,7 @@ import {
   TEST_DATABASE_URL,
   testKeys,
 } from './test/harness';
-import { startPrivateNats } from './test/nats-server';
+import { privateNats } from '@vibetribe/testing';
 
 async function getJson(url: string): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(url);
@@ -44,7 +44,7 @@ describe('health, readiness and metrics on the Socket.IO server', () => {
   });
 
   it('turns not ready, naming nats, when its NATS server goes away', async () => {
-    const nats = await startPrivateNats();
+    const nats = await privateNats();
     let realtime: Realtime | undefined;
     try {
       const started = await startRealtime(keys, { NATS_URL: nats.url });
@@ -59,13 +59,13 @@ describe('health, readiness and metrics on the Socket.IO server', () => {
       expect(answer).toMatchObject({ status: 503, body: { status: 'not_ready', failing: ['nats'] } });
     } finally {
       await realtime?.stop();
-      await nats.stop();
+      await nats.dispose();
     }
   }, 30_000);
 
   it('refuses to start when NATS does not answer at all', async () => {
-    const nats = await startPrivateNats();
-    await nats.stop();
+    const nats = await privateNats();
+    await nats.dispose();
     await expect(startRealtime(keys, { NATS_URL: nats.url })).rejects.toThrow(
       /CONNECTION_REFUSED|ECONNREFUSED/,
     );

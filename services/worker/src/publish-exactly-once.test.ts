@@ -2,8 +2,6 @@ import { PublishLedger } from '@vibetribe/database';
 import { type Harness, startHarness } from './testing/harness';
 import { postsOf, readRows } from './testing/expect';
 
-jest.setTimeout(60_000);
-
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness();

@@ -2,8 +2,6 @@ import { retrySignal, statusQuery } from '@vibetribe/workflows';
 import { type Harness, startHarness } from './testing/harness';
 import { postsOf, readRows, sleep } from './testing/expect';
 
-jest.setTimeout(60_000);
-
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness();

@@ -11,8 +11,6 @@ import {
 import { type Harness, startHarness } from './testing/harness';
 import { postsOf, readRows, sleep } from './testing/expect';
 
-jest.setTimeout(60_000);
-
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness();

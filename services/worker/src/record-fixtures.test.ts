@@ -17,8 +17,6 @@ import { sleep } from './testing/expect';
 const record = process.env.RECORD_FIXTURES === '1' ? describe : describe.skip;
 const FIXTURES = join(__dirname, '../../../workflows/src/__fixtures__');
 
-jest.setTimeout(60_000);
-
 let h: Harness;
 beforeAll(async () => {
   if (process.env.RECORD_FIXTURES === '1') h = await startHarness();

@@ -2,6 +2,7 @@ import { OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openap
 import type Router from '@koa/router';
 import type { Middleware } from 'koa';
 import type { AppContext, AppState } from '../context';
+import { requireAuth } from '../middleware/auth';
 import { type RequestSchemas, validate } from '../middleware/validate';
 import { z } from './zod';
 
@@ -69,7 +70,6 @@ export function defineRoute<S extends RequestSchemas>(
   router: Router<AppState>,
   prefix: string,
   spec: RouteSpec<S>,
-  authMw: Middleware<AppState>,
 ): void {
   const responses: RouteConfig['responses'] = { ...STANDARD_ERRORS };
   for (const [status, r] of Object.entries(spec.responses)) {
@@ -100,10 +100,15 @@ export function defineRoute<S extends RequestSchemas>(
     responses,
   });
   const chain: Middleware<AppState>[] = [
-    ...(spec.auth ? [authMw] : []),
+    ...(spec.auth ? [requireAuth] : []),
     validate(spec.request ?? {}) as Middleware<AppState>,
     ...(spec.middleware ?? []),
     spec.handler as unknown as Middleware<AppState>,
   ];
   router[spec.method](spec.path, ...chain);
+}
+
+/** Routes that share a router, a path prefix (for OpenAPI) and the auth middleware. */
+export function routeGroup(router: Router<AppState>, prefix: string) {
+  return <S extends RequestSchemas>(spec: RouteSpec<S>): void => defineRoute(router, prefix, spec);
 }

@@ -4,10 +4,9 @@ import type { Platform } from '@vibetribe/platforms';
 import type { AppState, GatewayDeps } from '../../context';
 import { conflict, notFound } from '../../errors';
 import { requireRole } from '../../lib/access';
-import { defineRoute } from '../../lib/api';
+import { routeGroup } from '../../lib/api';
 import { IdempotencyHeaders, withIdempotency } from '../../lib/idempotency';
 import { z } from '../../lib/zod';
-import { requireAuth } from '../../middleware/auth';
 import { OrgParams } from '../organizations/schema';
 import { AccountParams, AccountSchema, ConnectAccountBody } from './schema';
 
@@ -26,101 +25,86 @@ export const presentAccount = (a: SocialAccount) => ({
 /** `/organizations/:orgId/accounts`: connected social accounts (tokens entered by hand until OAuth lands). */
 export function accountRoutes(deps: GatewayDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/organizations/:orgId/accounts' });
-  const auth = requireAuth(deps.tokens);
   const prefix = '/api/v1/organizations/:orgId/accounts';
+  const route = routeGroup(router, prefix);
   const tags = ['accounts'];
 
-  defineRoute(
-    router,
-    prefix,
-    {
-      method: 'get',
-      path: '/',
-      summary: "The organization's social accounts",
-      tags,
-      auth: true,
-      request: { params: OrgParams },
-      responses: { 200: { description: 'Accounts', schema: z.object({ data: z.array(AccountSchema) }) } },
-      handler: async (ctx) => {
+  route({
+    method: 'get',
+    path: '/',
+    summary: "The organization's social accounts",
+    tags,
+    auth: true,
+    request: { params: OrgParams },
+    responses: { 200: { description: 'Accounts', schema: z.object({ data: z.array(AccountSchema) }) } },
+    handler: async (ctx) => {
+      const { orgId } = ctx.state.input.params;
+      await requireRole(ctx.state.em, ctx.state.user!.id, orgId, 'viewer');
+      const accounts = await ctx.state.em.find(
+        SocialAccount,
+        { organization: orgId },
+        { orderBy: { createdAt: 'asc' } },
+      );
+      ctx.body = { data: accounts.map(presentAccount) };
+    },
+  });
+
+  route({
+    method: 'post',
+    path: '/',
+    summary: 'Connect a social account with its tokens (admin); tokens are encrypted at rest',
+    tags,
+    auth: true,
+    request: { params: OrgParams, body: ConnectAccountBody },
+    headers: IdempotencyHeaders,
+    responses: { 201: { description: 'Connected', schema: AccountSchema } },
+    handler: (ctx) =>
+      withIdempotency(ctx, async (em) => {
         const { orgId } = ctx.state.input.params;
-        await requireRole(ctx.state.em, ctx.state.user!.id, orgId, 'viewer');
-        const accounts = await ctx.state.em.find(
-          SocialAccount,
-          { organization: orgId },
-          { orderBy: { createdAt: 'asc' } },
+        const body = ctx.state.input.body;
+        const m = await requireRole(em, ctx.state.user!.id, orgId, 'admin');
+        if (
+          await em.count(SocialAccount, {
+            organization: orgId,
+            platform: body.platform,
+            externalId: body.external_id,
+          })
+        ) {
+          throw conflict('account-exists', 'This account is already connected.');
+        }
+        const account = new SocialAccount(
+          m.organization,
+          body.platform,
+          body.external_id,
+          body.display_name,
+          deps.secrets.encrypt(body.access_token),
         );
-        ctx.body = { data: accounts.map(presentAccount) };
-      },
-    },
-    auth,
-  );
+        account.refreshTokenEnc = body.refresh_token ? deps.secrets.encrypt(body.refresh_token) : null;
+        account.tokenExpiresAt = body.token_expires_at ? new Date(body.token_expires_at) : null;
+        await em.persist(account).flush();
+        return { status: 201, body: presentAccount(account) };
+      }),
+  });
 
-  defineRoute(
-    router,
-    prefix,
-    {
-      method: 'post',
-      path: '/',
-      summary: 'Connect a social account with its tokens (admin); tokens are encrypted at rest',
-      tags,
-      auth: true,
-      request: { params: OrgParams, body: ConnectAccountBody },
-      headers: IdempotencyHeaders,
-      responses: { 201: { description: 'Connected', schema: AccountSchema } },
-      handler: (ctx) =>
-        withIdempotency(ctx, async (em) => {
-          const { orgId } = ctx.state.input.params;
-          const body = ctx.state.input.body;
-          const m = await requireRole(em, ctx.state.user!.id, orgId, 'admin');
-          if (
-            await em.count(SocialAccount, {
-              organization: orgId,
-              platform: body.platform,
-              externalId: body.external_id,
-            })
-          ) {
-            throw conflict('account-exists', 'This account is already connected.');
-          }
-          const account = new SocialAccount(
-            m.organization,
-            body.platform,
-            body.external_id,
-            body.display_name,
-            deps.secrets.encrypt(body.access_token),
-          );
-          account.refreshTokenEnc = body.refresh_token ? deps.secrets.encrypt(body.refresh_token) : null;
-          account.tokenExpiresAt = body.token_expires_at ? new Date(body.token_expires_at) : null;
-          await em.persist(account).flush();
-          return { status: 201, body: presentAccount(account) };
-        }),
+  route({
+    method: 'delete',
+    path: '/:accountId',
+    summary: 'Disconnect a social account (admin)',
+    tags,
+    auth: true,
+    request: { params: AccountParams },
+    responses: { 204: { description: 'Disconnected' } },
+    handler: async (ctx) => {
+      const { orgId, accountId } = ctx.state.input.params;
+      await requireRole(ctx.state.em, ctx.state.user!.id, orgId, 'admin');
+      const removed = await ctx.state.em.nativeDelete(SocialAccount, {
+        id: accountId,
+        organization: orgId,
+      });
+      if (removed === 0) throw notFound('Account');
+      ctx.status = 204;
     },
-    auth,
-  );
-
-  defineRoute(
-    router,
-    prefix,
-    {
-      method: 'delete',
-      path: '/:accountId',
-      summary: 'Disconnect a social account (admin)',
-      tags,
-      auth: true,
-      request: { params: AccountParams },
-      responses: { 204: { description: 'Disconnected' } },
-      handler: async (ctx) => {
-        const { orgId, accountId } = ctx.state.input.params;
-        await requireRole(ctx.state.em, ctx.state.user!.id, orgId, 'admin');
-        const removed = await ctx.state.em.nativeDelete(SocialAccount, {
-          id: accountId,
-          organization: orgId,
-        });
-        if (removed === 0) throw notFound('Account');
-        ctx.status = 204;
-      },
-    },
-    auth,
-  );
+  });
 
   return router;
 }

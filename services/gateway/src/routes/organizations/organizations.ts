@@ -7,14 +7,13 @@ import {
   type Role,
   User,
 } from '@vibetribe/database';
-import type { AppState, GatewayDeps } from '../../context';
+import type { AppState } from '../../context';
 import { conflict, forbidden, notFound, unprocessable } from '../../errors';
 import { requireRole } from '../../lib/access';
-import { defineRoute } from '../../lib/api';
+import { routeGroup } from '../../lib/api';
 import { IdempotencyHeaders, withIdempotency } from '../../lib/idempotency';
 import { slugify } from '../../lib/slug';
 import { z } from '../../lib/zod';
-import { requireAuth } from '../../middleware/auth';
 import {
   ChangeRoleBody,
   CreateOrgBody,
@@ -51,227 +50,187 @@ async function assertNotLastOwner(em: EntityManager, target: Membership): Promis
 }
 
 /** `/organizations`: create, list mine, get, update, and members. */
-export function organizationRoutes(deps: GatewayDeps): Router<AppState> {
+export function organizationRoutes(): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/organizations' });
-  const auth = requireAuth(deps.tokens);
   const prefix = '/api/v1/organizations';
+  const route = routeGroup(router, prefix);
   const tags = ['organizations'];
 
-  defineRoute(
-    router,
-    prefix,
-    {
-      method: 'post',
-      path: '/',
-      summary: 'Create an organization (you become its owner)',
-      tags,
-      auth: true,
-      request: { body: CreateOrgBody },
-      headers: IdempotencyHeaders,
-      responses: { 201: { description: 'Created', schema: OrganizationSchema } },
-      handler: (ctx) =>
-        withIdempotency(ctx, async (em) => {
-          const user = em.getReference(User, ctx.state.user!.id);
-          const org = new OrganizationEntity(ctx.state.input.body.name, slugify(ctx.state.input.body.name));
-          em.persist([org, new Membership(user, org, 'owner')]);
-          await em.flush();
-          return { status: 201, body: presentOrg(org, 'owner') };
-        }),
-    },
-    auth,
-  );
-
-  defineRoute(
-    router,
-    prefix,
-    {
-      method: 'get',
-      path: '/',
-      summary: 'Organizations you belong to',
-      tags,
-      auth: true,
-      request: { query: z.strictObject({}) },
-      responses: { 200: { description: 'Yours', schema: z.object({ data: z.array(OrganizationSchema) }) } },
-      handler: async (ctx) => {
-        const ms = await ctx.state.em.find(
-          Membership,
-          { user: ctx.state.user!.id },
-          { populate: ['organization'], orderBy: { createdAt: 'asc' } },
-        );
-        ctx.body = { data: ms.map((m) => presentOrg(m.organization, m.role)) };
-      },
-    },
-    auth,
-  );
-
-  defineRoute(
-    router,
-    prefix,
-    {
-      method: 'get',
-      path: '/:orgId',
-      summary: 'One organization',
-      tags,
-      auth: true,
-      request: { params: OrgParams },
-      responses: { 200: { description: 'The organization', schema: OrganizationSchema } },
-      handler: async (ctx) => {
-        const m = await requireRole(ctx.state.em, ctx.state.user!.id, ctx.state.input.params.orgId, 'viewer');
-        ctx.body = presentOrg(m.organization, m.role);
-      },
-    },
-    auth,
-  );
-
-  defineRoute(
-    router,
-    prefix,
-    {
-      method: 'patch',
-      path: '/:orgId',
-      summary: 'Rename an organization (admin)',
-      tags,
-      auth: true,
-      request: { params: OrgParams, body: UpdateOrgBody },
-      responses: { 200: { description: 'Updated', schema: OrganizationSchema } },
-      handler: async (ctx) => {
-        const em = ctx.state.em;
-        const m = await requireRole(em, ctx.state.user!.id, ctx.state.input.params.orgId, 'admin');
-        m.organization.name = ctx.state.input.body.name;
+  route({
+    method: 'post',
+    path: '/',
+    summary: 'Create an organization (you become its owner)',
+    tags,
+    auth: true,
+    request: { body: CreateOrgBody },
+    headers: IdempotencyHeaders,
+    responses: { 201: { description: 'Created', schema: OrganizationSchema } },
+    handler: (ctx) =>
+      withIdempotency(ctx, async (em) => {
+        const user = em.getReference(User, ctx.state.user!.id);
+        const org = new OrganizationEntity(ctx.state.input.body.name, slugify(ctx.state.input.body.name));
+        em.persist([org, new Membership(user, org, 'owner')]);
         await em.flush();
-        ctx.body = presentOrg(m.organization, m.role);
-      },
-    },
-    auth,
-  );
+        return { status: 201, body: presentOrg(org, 'owner') };
+      }),
+  });
 
-  defineRoute(
-    router,
-    prefix,
-    {
-      method: 'get',
-      path: '/:orgId/members',
-      summary: 'Members and their roles',
-      tags,
-      auth: true,
-      request: { params: OrgParams },
-      responses: { 200: { description: 'Members', schema: z.object({ data: z.array(MemberSchema) }) } },
-      handler: async (ctx) => {
-        const em = ctx.state.em;
+  route({
+    method: 'get',
+    path: '/',
+    summary: 'Organizations you belong to',
+    tags,
+    auth: true,
+    request: { query: z.strictObject({}) },
+    responses: { 200: { description: 'Yours', schema: z.object({ data: z.array(OrganizationSchema) }) } },
+    handler: async (ctx) => {
+      const ms = await ctx.state.em.find(
+        Membership,
+        { user: ctx.state.user!.id },
+        { populate: ['organization'], orderBy: { createdAt: 'asc' } },
+      );
+      ctx.body = { data: ms.map((m) => presentOrg(m.organization, m.role)) };
+    },
+  });
+
+  route({
+    method: 'get',
+    path: '/:orgId',
+    summary: 'One organization',
+    tags,
+    auth: true,
+    request: { params: OrgParams },
+    responses: { 200: { description: 'The organization', schema: OrganizationSchema } },
+    handler: async (ctx) => {
+      const m = await requireRole(ctx.state.em, ctx.state.user!.id, ctx.state.input.params.orgId, 'viewer');
+      ctx.body = presentOrg(m.organization, m.role);
+    },
+  });
+
+  route({
+    method: 'patch',
+    path: '/:orgId',
+    summary: 'Rename an organization (admin)',
+    tags,
+    auth: true,
+    request: { params: OrgParams, body: UpdateOrgBody },
+    responses: { 200: { description: 'Updated', schema: OrganizationSchema } },
+    handler: async (ctx) => {
+      const em = ctx.state.em;
+      const m = await requireRole(em, ctx.state.user!.id, ctx.state.input.params.orgId, 'admin');
+      m.organization.name = ctx.state.input.body.name;
+      await em.flush();
+      ctx.body = presentOrg(m.organization, m.role);
+    },
+  });
+
+  route({
+    method: 'get',
+    path: '/:orgId/members',
+    summary: 'Members and their roles',
+    tags,
+    auth: true,
+    request: { params: OrgParams },
+    responses: { 200: { description: 'Members', schema: z.object({ data: z.array(MemberSchema) }) } },
+    handler: async (ctx) => {
+      const em = ctx.state.em;
+      const { orgId } = ctx.state.input.params;
+      await requireRole(em, ctx.state.user!.id, orgId, 'viewer');
+      const ms = await em.find(
+        Membership,
+        { organization: orgId },
+        { populate: ['user'], orderBy: { createdAt: 'asc' } },
+      );
+      ctx.body = { data: ms.map(presentMember) };
+    },
+  });
+
+  route({
+    method: 'post',
+    path: '/:orgId/members',
+    summary: 'Add a registered user to the organization (admin)',
+    tags,
+    auth: true,
+    request: { params: OrgParams, body: InviteBody },
+    headers: IdempotencyHeaders,
+    responses: { 201: { description: 'Added', schema: MemberSchema } },
+    handler: (ctx) =>
+      withIdempotency(ctx, async (em) => {
         const { orgId } = ctx.state.input.params;
-        await requireRole(em, ctx.state.user!.id, orgId, 'viewer');
-        const ms = await em.find(
-          Membership,
-          { organization: orgId },
-          { populate: ['user'], orderBy: { createdAt: 'asc' } },
-        );
-        ctx.body = { data: ms.map(presentMember) };
-      },
-    },
-    auth,
-  );
-
-  defineRoute(
-    router,
-    prefix,
-    {
-      method: 'post',
-      path: '/:orgId/members',
-      summary: 'Add a registered user to the organization (admin)',
-      tags,
-      auth: true,
-      request: { params: OrgParams, body: InviteBody },
-      headers: IdempotencyHeaders,
-      responses: { 201: { description: 'Added', schema: MemberSchema } },
-      handler: (ctx) =>
-        withIdempotency(ctx, async (em) => {
-          const { orgId } = ctx.state.input.params;
-          const me = await requireRole(em, ctx.state.user!.id, orgId, 'admin');
-          const user = await em.findOne(User, { email: ctx.state.input.body.email });
-          if (!user)
-            throw unprocessable(
-              'user-not-registered',
-              'No account has this email; ask them to register first.',
-            );
-          if (await em.count(Membership, { user: user.id, organization: orgId }))
-            throw conflict('already-member', 'This user is already a member.');
-          const membership = new Membership(user, me.organization, ctx.state.input.body.role);
-          await em.persist(membership).flush();
-          return { status: 201, body: presentMember(membership) };
-        }),
-    },
-    auth,
-  );
-
-  defineRoute(
-    router,
-    prefix,
-    {
-      method: 'patch',
-      path: '/:orgId/members/:userId',
-      summary: "Change a member's role (admin; owner roles need an owner)",
-      tags,
-      auth: true,
-      request: { params: MemberParams, body: ChangeRoleBody },
-      responses: { 200: { description: 'Changed', schema: MemberSchema } },
-      handler: async (ctx) => {
-        const em = ctx.state.em;
-        const { orgId, userId } = ctx.state.input.params;
-        const { role } = ctx.state.input.body;
-        await em.transactional(async (tx) => {
-          const me = await requireRole(tx, ctx.state.user!.id, orgId, 'admin');
-          const target = await tx.findOne(
-            Membership,
-            { user: userId, organization: orgId },
-            { populate: ['user', 'organization'] },
+        const me = await requireRole(em, ctx.state.user!.id, orgId, 'admin');
+        const user = await em.findOne(User, { email: ctx.state.input.body.email });
+        if (!user)
+          throw unprocessable(
+            'user-not-registered',
+            'No account has this email; ask them to register first.',
           );
-          if (!target) throw notFound('Member');
-          if ((target.role === 'owner' || role === 'owner') && me.role !== 'owner')
-            throw forbidden('Only an owner can grant or take the owner role.');
-          if (role !== 'owner') await assertNotLastOwner(tx, target);
-          target.role = role;
-          await tx.flush();
-          ctx.body = presentMember(target);
-        });
-      },
-    },
-    auth,
-  );
+        if (await em.count(Membership, { user: user.id, organization: orgId }))
+          throw conflict('already-member', 'This user is already a member.');
+        const membership = new Membership(user, me.organization, ctx.state.input.body.role);
+        await em.persist(membership).flush();
+        return { status: 201, body: presentMember(membership) };
+      }),
+  });
 
-  defineRoute(
-    router,
-    prefix,
-    {
-      method: 'delete',
-      path: '/:orgId/members/:userId',
-      summary: 'Remove a member (admin), or leave (yourself)',
-      tags,
-      auth: true,
-      request: { params: MemberParams },
-      responses: { 204: { description: 'Removed' } },
-      handler: async (ctx) => {
-        const { orgId, userId } = ctx.state.input.params;
-        const self = userId === ctx.state.user!.id;
-        await ctx.state.em.transactional(async (tx) => {
-          const me = await requireRole(tx, ctx.state.user!.id, orgId, self ? 'viewer' : 'admin');
-          const target = self
-            ? me
-            : await tx.findOne(
-                Membership,
-                { user: userId, organization: orgId },
-                { populate: ['organization'] },
-              );
-          if (!target) throw notFound('Member');
-          if (target.role === 'owner' && me.role !== 'owner')
-            throw forbidden('Only an owner can remove an owner.');
-          await assertNotLastOwner(tx, target);
-          await tx.remove(target).flush();
-        });
-        ctx.status = 204;
-      },
+  route({
+    method: 'patch',
+    path: '/:orgId/members/:userId',
+    summary: "Change a member's role (admin; owner roles need an owner)",
+    tags,
+    auth: true,
+    request: { params: MemberParams, body: ChangeRoleBody },
+    responses: { 200: { description: 'Changed', schema: MemberSchema } },
+    handler: async (ctx) => {
+      const em = ctx.state.em;
+      const { orgId, userId } = ctx.state.input.params;
+      const { role } = ctx.state.input.body;
+      await em.transactional(async (tx) => {
+        const me = await requireRole(tx, ctx.state.user!.id, orgId, 'admin');
+        const target = await tx.findOne(
+          Membership,
+          { user: userId, organization: orgId },
+          { populate: ['user', 'organization'] },
+        );
+        if (!target) throw notFound('Member');
+        if ((target.role === 'owner' || role === 'owner') && me.role !== 'owner')
+          throw forbidden('Only an owner can grant or take the owner role.');
+        if (role !== 'owner') await assertNotLastOwner(tx, target);
+        target.role = role;
+        await tx.flush();
+        ctx.body = presentMember(target);
+      });
     },
-    auth,
-  );
+  });
+
+  route({
+    method: 'delete',
+    path: '/:orgId/members/:userId',
+    summary: 'Remove a member (admin), or leave (yourself)',
+    tags,
+    auth: true,
+    request: { params: MemberParams },
+    responses: { 204: { description: 'Removed' } },
+    handler: async (ctx) => {
+      const { orgId, userId } = ctx.state.input.params;
+      const self = userId === ctx.state.user!.id;
+      await ctx.state.em.transactional(async (tx) => {
+        const me = await requireRole(tx, ctx.state.user!.id, orgId, self ? 'viewer' : 'admin');
+        const target = self
+          ? me
+          : await tx.findOne(
+              Membership,
+              { user: userId, organization: orgId },
+              { populate: ['organization'] },
+            );
+        if (!target) throw notFound('Member');
+        if (target.role === 'owner' && me.role !== 'owner')
+          throw forbidden('Only an owner can remove an owner.');
+        await assertNotLastOwner(tx, target);
+        await tx.remove(target).flush();
+      });
+      ctx.status = 204;
+    },
+  });
 
   return router;
 }

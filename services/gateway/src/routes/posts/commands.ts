@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import {
-  AuditEvent,
+  recordPostAudit,
   type EntityManager,
   LOCKED_POST_STATUSES,
   type Membership,
@@ -19,26 +19,6 @@ import type { z } from '../../lib/zod';
 import type { CreatePostBody, UpdatePostBody } from './schema';
 
 type Deps = Pick<GatewayDeps, 'scheduler'>;
-
-/** Appends one entry to a post's timeline. */
-export function audit(
-  em: EntityManager,
-  post: Post,
-  action: string,
-  actor: Actor,
-  data: Record<string, unknown> = {},
-): void {
-  em.persist(
-    new AuditEvent(post.organization, {
-      subjectType: 'post',
-      subjectId: post.id,
-      action,
-      actorType: actor.type,
-      actorId: actor.id ?? null,
-      data,
-    }),
-  );
-}
 
 /** Loads a post the caller may act on with `min` role, locked for update. A foreign or deleted post is 404. */
 export async function lockPost(
@@ -82,7 +62,7 @@ export async function createPost(
   for (const account of accounts) post.targets.add(new PostTarget(post, account));
   em.persist(post);
   const actor: Actor = { type: 'user', id: userId };
-  audit(em, post, 'created', actor, {
+  recordPostAudit(em, post, 'created', actor, {
     status: post.status,
     scheduled_at: post.scheduledAt?.toISOString() ?? null,
   });
@@ -151,7 +131,7 @@ export async function updatePost(
   post.version += 1;
   const actor: Actor = { type: 'user', id: userId };
   const timeChanged = (before.scheduledAt?.getTime() ?? null) !== (post.scheduledAt?.getTime() ?? null);
-  audit(em, post, 'updated', actor, {
+  recordPostAudit(em, post, 'updated', actor, {
     version: post.version,
     content_changed: contentChanged,
     ...(timeChanged
@@ -197,7 +177,7 @@ export async function deletePost(
     post.status === 'scheduled' || post.status === 'failed' || post.status === 'partially_published';
   if (post.status === 'scheduled' || post.status === 'draft') post.status = 'cancelled';
   post.deletedAt = new Date();
-  audit(em, post, 'deleted', actor);
+  recordPostAudit(em, post, 'deleted', actor);
   await em.flush();
   if (hadWorkflow) await ignoreMissing(deps.scheduler.cancel(post.id, 'deleted', actor));
   return post;
@@ -221,7 +201,7 @@ export async function publishPostNow(
   const actor: Actor = { type: 'user', id: userId };
   const wasDraft = post.status === 'draft';
   post.status = 'scheduled';
-  audit(em, post, 'publish_requested', actor);
+  recordPostAudit(em, post, 'publish_requested', actor);
   await em.flush();
   if (wasDraft) {
     await deps.scheduler.schedule(
@@ -250,7 +230,7 @@ export async function retryPost(
     );
   }
   const actor: Actor = { type: 'user', id: userId };
-  audit(em, post, 'retry_requested', actor);
+  recordPostAudit(em, post, 'retry_requested', actor);
   await em.flush();
   try {
     await deps.scheduler.retry(post.id, actor);

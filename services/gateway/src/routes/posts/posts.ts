@@ -3,10 +3,9 @@ import { AuditEvent, Membership, Post } from '@vibetribe/database';
 import type { AppContext, AppState, GatewayDeps } from '../../context';
 import { notFound, unprocessable, validationFailed } from '../../errors';
 import { requireRole } from '../../lib/access';
-import { defineRoute } from '../../lib/api';
+import { routeGroup } from '../../lib/api';
 import { IdempotencyHeaders, withIdempotency } from '../../lib/idempotency';
 import { z } from '../../lib/zod';
-import { requireAuth } from '../../middleware/auth';
 import { createPost, deletePost, publishPostNow, retryPost, updatePost } from './commands';
 import { decodeCursor, listPosts } from './list';
 import { presentPost, presentTimelineEntry } from './presenters';
@@ -45,93 +44,78 @@ const accepted = 'Accepted: the post workflow was told';
 /** `/posts`: create, list, get (with timeline), update, delete, publish now, retry. */
 export function postRoutes(deps: GatewayDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/posts' });
-  const auth = requireAuth(deps.tokens);
   const prefix = '/api/v1/posts';
+  const route = routeGroup(router, prefix);
   const tags = ['posts'];
 
-  defineRoute(
-    router,
-    prefix,
-    {
-      method: 'post',
-      path: '/',
-      summary: 'Create a draft, or a post scheduled at `scheduled_at`',
-      tags,
-      auth: true,
-      request: { body: CreatePostBody },
-      headers: IdempotencyHeaders.extend(OrgHeader.shape),
-      responses: { 201: { description: 'Created', schema: PostSchema } },
-      handler: async (ctx) => {
-        const body = ctx.state.input.body;
-        if (body.scheduled_at && new Date(body.scheduled_at).getTime() <= Date.now()) {
-          throw validationFailed([{ path: 'body.scheduled_at', message: 'must be in the future' }]);
-        }
-        const membership = await actingOrg(ctx, 'editor');
-        await withIdempotency(ctx, async (em) => {
-          const post = await createPost(em, deps, membership, ctx.state.user!.id, body);
-          return { status: 201, body: presentPost(post) };
-        });
-        if (!ctx.response.get('Idempotent-Replayed') && ctx.status === 201) {
-          await deps.events.post(membership.organization.id, 'created', ctx.body as Record<string, unknown>);
-        }
-      },
+  route({
+    method: 'post',
+    path: '/',
+    summary: 'Create a draft, or a post scheduled at `scheduled_at`',
+    tags,
+    auth: true,
+    request: { body: CreatePostBody },
+    headers: IdempotencyHeaders.extend(OrgHeader.shape),
+    responses: { 201: { description: 'Created', schema: PostSchema } },
+    handler: async (ctx) => {
+      const body = ctx.state.input.body;
+      if (body.scheduled_at && new Date(body.scheduled_at).getTime() <= Date.now()) {
+        throw validationFailed([{ path: 'body.scheduled_at', message: 'must be in the future' }]);
+      }
+      const membership = await actingOrg(ctx, 'editor');
+      await withIdempotency(ctx, async (em) => {
+        const post = await createPost(em, deps, membership, ctx.state.user!.id, body);
+        return { status: 201, body: presentPost(post) };
+      });
+      if (!ctx.response.get('Idempotent-Replayed') && ctx.status === 201) {
+        await deps.events.post(membership.organization.id, 'created', ctx.body as Record<string, unknown>);
+      }
     },
-    auth,
-  );
+  });
 
-  defineRoute(
-    router,
-    prefix,
-    {
-      method: 'get',
-      path: '/',
-      summary: 'List posts, newest first, with filters and cursor pagination',
-      tags,
-      auth: true,
-      request: { query: ListPostsQuery },
-      headers: OrgHeader,
-      responses: { 200: { description: 'A page', schema: PostPageSchema } },
-      handler: async (ctx) => {
-        const q = ctx.state.input.query;
-        const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
-        const membership = await actingOrg(ctx, 'viewer');
-        const page = await listPosts(ctx.state.em, membership.organization.id, q, cursor);
-        ctx.body = { data: page.posts.map(presentPost), next_cursor: page.nextCursor };
-      },
+  route({
+    method: 'get',
+    path: '/',
+    summary: 'List posts, newest first, with filters and cursor pagination',
+    tags,
+    auth: true,
+    request: { query: ListPostsQuery },
+    headers: OrgHeader,
+    responses: { 200: { description: 'A page', schema: PostPageSchema } },
+    handler: async (ctx) => {
+      const q = ctx.state.input.query;
+      const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
+      const membership = await actingOrg(ctx, 'viewer');
+      const page = await listPosts(ctx.state.em, membership.organization.id, q, cursor);
+      ctx.body = { data: page.posts.map(presentPost), next_cursor: page.nextCursor };
     },
-    auth,
-  );
+  });
 
-  defineRoute(
-    router,
-    prefix,
-    {
-      method: 'get',
-      path: '/:id',
-      summary: 'One post with its targets and timeline',
-      tags,
-      auth: true,
-      request: { params: PostParams },
-      responses: { 200: { description: 'The post', schema: PostDetailSchema } },
-      handler: async (ctx) => {
-        const em = ctx.state.em;
-        const post = await em.findOne(
-          Post,
-          { id: ctx.state.input.params.id, deletedAt: null },
-          { populate: ['targets'] },
-        );
-        if (!post) throw notFound('Post');
-        await requireRole(em, ctx.state.user!.id, post.organization.id, 'viewer', 'Post');
-        const events = await em.find(
-          AuditEvent,
-          { subjectType: 'post', subjectId: post.id },
-          { orderBy: { createdAt: 'asc', id: 'asc' } },
-        );
-        ctx.body = { ...presentPost(post), timeline: events.map(presentTimelineEntry) };
-      },
+  route({
+    method: 'get',
+    path: '/:id',
+    summary: 'One post with its targets and timeline',
+    tags,
+    auth: true,
+    request: { params: PostParams },
+    responses: { 200: { description: 'The post', schema: PostDetailSchema } },
+    handler: async (ctx) => {
+      const em = ctx.state.em;
+      const post = await em.findOne(
+        Post,
+        { id: ctx.state.input.params.id, deletedAt: null },
+        { populate: ['targets'] },
+      );
+      if (!post) throw notFound('Post');
+      await requireRole(em, ctx.state.user!.id, post.organization.id, 'viewer', 'Post');
+      const events = await em.find(
+        AuditEvent,
+        { subjectType: 'post', subjectId: post.id },
+        { orderBy: { createdAt: 'asc', id: 'asc' } },
+      );
+      ctx.body = { ...presentPost(post), timeline: events.map(presentTimelineEntry) };
     },
-    auth,
-  );
+  });
 
   const mutate = (
     method: 'put' | 'delete' | 'post',
@@ -141,35 +125,30 @@ export function postRoutes(deps: GatewayDeps): Router<AppState> {
     status: number,
     event: 'updated' | 'deleted' | 'status',
   ) => {
-    defineRoute(
-      router,
-      prefix,
-      {
-        method,
-        path,
-        summary,
-        tags,
-        auth: true,
-        request: { params: PostParams, ...(method === 'put' ? { body: UpdatePostBody } : {}) },
-        responses: {
-          [status]:
-            status === 204
-              ? { description: 'Done' }
-              : { description: status === 202 ? accepted : 'Updated', schema: PostSchema },
-        },
-        handler: async (ctx) => {
-          const input = ctx.state.input as { params: { id: string }; body?: z.output<typeof UpdatePostBody> };
-          const post = await ctx.state.em.transactional((em) =>
-            run(em, deps, ctx.state.user!.id, input.params.id, input.body!),
-          );
-          const body = presentPost(post);
-          await deps.events.post(post.organization.id, event, body);
-          ctx.status = status;
-          if (status !== 204) ctx.body = body;
-        },
+    route({
+      method,
+      path,
+      summary,
+      tags,
+      auth: true,
+      request: { params: PostParams, ...(method === 'put' ? { body: UpdatePostBody } : {}) },
+      responses: {
+        [status]:
+          status === 204
+            ? { description: 'Done' }
+            : { description: status === 202 ? accepted : 'Updated', schema: PostSchema },
       },
-      auth,
-    );
+      handler: async (ctx) => {
+        const input = ctx.state.input as { params: { id: string }; body?: z.output<typeof UpdatePostBody> };
+        const post = await ctx.state.em.transactional((em) =>
+          run(em, deps, ctx.state.user!.id, input.params.id, input.body!),
+        );
+        const body = presentPost(post);
+        await deps.events.post(post.organization.id, event, body);
+        ctx.status = status;
+        if (status !== 204) ctx.body = body;
+      },
+    });
   };
   mutate(
     'put',
