@@ -8,6 +8,7 @@ import { createMetrics, createOpsRouter, httpMetrics } from '@vibetribe/runtime'
 import type { AppState, GatewayDeps } from './context';
 import { docsRoutes } from './docs';
 import { methodNotAllowed, routeNotFound, unsupportedMediaType } from './errors';
+import { pingRedis } from './lib/redis';
 import { openApiDocument } from './openapi';
 import { accessLog } from './middleware/access-log';
 import { authenticate } from './middleware/auth';
@@ -55,7 +56,7 @@ export function createApp(deps: GatewayDeps): Koa<AppState> {
     registry,
     checks: {
       postgres: () => pingDatabase(deps.orm),
-      redis: () => deps.redis.ping(),
+      redis: () => pingRedis(deps.redis),
       ...deps.readiness,
     },
   });

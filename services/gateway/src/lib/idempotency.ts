@@ -30,8 +30,9 @@ export async function withIdempotency(
   command: (em: EntityManager) => Promise<CommandResult>,
 ): Promise<void> {
   const key = ctx.get('Idempotency-Key');
+  const sent = ctx.headers['idempotency-key'] !== undefined;
   let result: CommandResult;
-  if (!key) {
+  if (!sent) {
     result = await ctx.state.em.transactional(command);
   } else {
     if (!KEY.test(key))

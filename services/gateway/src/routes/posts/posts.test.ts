@@ -156,6 +156,12 @@ describe('posts', () => {
       headers: { 'idempotency-key': key },
     });
     expect(other.status).toBe(422);
+    const empty = await gw.api('POST', '/api/v1/posts', {
+      token: owner.token,
+      body,
+      headers: { 'idempotency-key': '' },
+    });
+    expect(empty.status).toBe(400);
   });
 
   test('cursor pagination walks every post once', async () => {
