@@ -1,4 +1,4 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
 /** Paths that never reach a log line: credentials, tokens, cookies. */
 export const REDACTED_PATHS = [
@@ -16,15 +16,16 @@ export const REDACTED_PATHS = [
   '*.api_secret',
 ];
 
-/** A JSON logger for one service, with secrets redacted. */
-export function createLogger(service: string, level = 'info'): Logger {
-  return pino({
+/** A JSON logger for one service, with secrets redacted; `destination` defaults to stdout. */
+export function createLogger(service: string, level = 'info', destination?: DestinationStream): Logger {
+  const options = {
     name: service,
     level,
     base: { service },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 export type { Logger };

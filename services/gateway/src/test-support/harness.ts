@@ -39,7 +39,7 @@ export interface TestGateway {
 /** Starts a gateway for one test file. `envOverrides` tune limits; workflows go to a task queue unique to the file. */
 export async function startTestGateway(
   envOverrides: Record<string, string> = {},
-  opts: { taskQueue?: string; temporalAddress?: string } = {},
+  opts: { taskQueue?: string; temporalAddress?: string; logLines?: string[] } = {},
 ): Promise<TestGateway> {
   const keys = testTokenConfig();
   const env = gatewayEnv({
@@ -52,7 +52,11 @@ export async function startTestGateway(
     TEMPORAL_DEADLINE_MS: '2000',
     ...envOverrides,
   });
-  const logger = createLogger('gateway-test', env.LOG_LEVEL);
+  const logger = createLogger(
+    'gateway-test',
+    opts.logLines ? 'info' : env.LOG_LEVEL,
+    opts.logLines ? { write: (line: string) => void opts.logLines!.push(line) } : undefined,
+  );
   const orm = await initOrm(env.DATABASE_URL);
   const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   redis.on('error', () => undefined);
