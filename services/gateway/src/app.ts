@@ -112,9 +112,6 @@ export function createApp(deps: GatewayDeps): Koa<AppState> {
         notImplemented: () => routeNotFound(),
         methodNotAllowed: () => methodNotAllowed('see /api/v1/docs'),
       }),
-    )
-    .use(() => {
-      throw routeNotFound();
-    });
+    );
   return app;
 }

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import {
   conflict,
+  routeNotFound,
   internalError,
   malformedBody,
   payloadTooLarge,
@@ -32,6 +33,8 @@ export function problemMiddleware(logger: Logger): Middleware {
   return async (ctx, next) => {
     try {
       await next();
+      // Nothing answered: no route matched (405s are set by the routers' allowedMethods).
+      if (ctx.status === 404 && ctx.body == null) throw routeNotFound();
     } catch (err) {
       const problem = toProblem(err);
       if (problem.status >= 500)
