@@ -19,14 +19,38 @@ export const workerEnvSchema = z.object({
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(1).default(40),
   /** How long a stopping worker lets running activities finish before cancelling them. */
   WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
-  /** One connection per in-flight publish is held while the platform answers: keep above the activity slots. */
-  DATABASE_POOL_MAX: z.coerce.number().int().min(2).default(30),
+  /**
+   * A publish holds two connections at once (the per-target advisory-lock transaction, and the
+   * ledger writes inside it), so the pool must exceed twice the activity slots. Default: 2 × slots + 4.
+   */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(3).optional(),
 });
 
+/** The smallest pool that cannot deadlock `slots` concurrent publishes. */
+export const minPoolFor = (slots: number) => 2 * slots + 1;
+
+const checkedSchema = workerEnvSchema
+  .superRefine((e, ctx) => {
+    if (
+      e.DATABASE_POOL_MAX !== undefined &&
+      e.DATABASE_POOL_MAX < minPoolFor(e.WORKER_MAX_CONCURRENT_ACTIVITIES)
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATABASE_POOL_MAX'],
+        message: `must be at least ${minPoolFor(e.WORKER_MAX_CONCURRENT_ACTIVITIES)} (2 × WORKER_MAX_CONCURRENT_ACTIVITIES + 1): each publish holds two connections`,
+      });
+    }
+  })
+  .transform((e) => ({
+    ...e,
+    DATABASE_POOL_MAX: e.DATABASE_POOL_MAX ?? 2 * e.WORKER_MAX_CONCURRENT_ACTIVITIES + 4,
+  }));
+
 /** The parsed, frozen worker configuration. */
-export type WorkerEnv = Readonly<z.output<typeof workerEnvSchema>>;
+export type WorkerEnv = Readonly<z.output<typeof checkedSchema>>;
 
 /** Parses the worker's environment once; throws naming every bad key. */
 export function loadWorkerEnv(source: NodeJS.ProcessEnv = process.env): WorkerEnv {
-  return loadEnv(workerEnvSchema, source);
+  return loadEnv(checkedSchema, source);
 }

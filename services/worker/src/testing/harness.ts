@@ -80,7 +80,11 @@ export async function startHarness(opts: { worker?: boolean } = {}): Promise<Har
       events: recorder,
       logger: createLogger('worker-test', process.env.LOG_LEVEL ?? 'silent'),
     };
-    worker = await createPublishingWorker({ connection, activities }, { taskQueue, workflowBundle });
+    // The ORM's default pool is 10; each publish holds two connections, so 4 slots cannot deadlock it.
+    worker = await createPublishingWorker(
+      { connection, activities },
+      { taskQueue, workflowBundle, maxConcurrentActivityTaskExecutions: 4 },
+    );
     running = worker.run();
   }
 
