@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createPrivateKey, createPublicKey, type KeyObject, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { z } from 'zod';
 
@@ -23,6 +23,17 @@ export class InvalidTokenError extends Error {
   }
 }
 
+// PEM parsing costs more than an ES256 verification: parse each key once per process.
+const parsedKeys = new Map<string, KeyObject>();
+function keyObject(pem: string, kind: 'public' | 'private'): KeyObject {
+  let key = parsedKeys.get(pem);
+  if (!key) {
+    key = kind === 'public' ? createPublicKey(pem) : createPrivateKey(pem);
+    parsedKeys.set(pem, key);
+  }
+  return key;
+}
+
 const accessClaims = z.object({
   sub: z.uuid(),
   purpose: z.literal('access'),
@@ -39,7 +50,7 @@ export type AccessClaims = z.infer<typeof accessClaims>;
 /** Signs a 15-minute access token for `userId` with the pinned algorithm and a purpose claim. */
 export function signAccessToken(cfg: TokenConfig, userId: string): { token: string; expiresIn: number } {
   if (!cfg.privateKey) throw new Error('signAccessToken needs a private key');
-  const token = jwt.sign({ purpose: 'access' }, cfg.privateKey, {
+  const token = jwt.sign({ purpose: 'access' }, keyObject(cfg.privateKey, 'private'), {
     algorithm: JWT_ALGORITHM,
     subject: userId,
     issuer: cfg.issuer,
@@ -57,7 +68,7 @@ export function signAccessToken(cfg: TokenConfig, userId: string): { token: stri
 export function verifyAccessToken(cfg: TokenConfig, token: string): AccessClaims {
   let decoded: unknown;
   try {
-    decoded = jwt.verify(token, cfg.publicKey, {
+    decoded = jwt.verify(token, keyObject(cfg.publicKey, 'public'), {
       algorithms: [JWT_ALGORITHM],
       issuer: cfg.issuer,
       audience: cfg.audience,

@@ -23,7 +23,13 @@ export async function requireRole(
     { populate: ['organization'] },
   );
   if (!membership) throw notFound(what);
-  if (!roleAtLeast(membership.role, min))
+  return assertRole(membership, min);
+}
+
+/** Checks an already loaded membership's role; 403 when too weak. */
+export function assertRole(membership: Membership, min: Role): Membership {
+  if (!roleAtLeast(membership.role, min)) {
     throw forbidden(`This needs the ${min} role or above; you are ${membership.role}.`);
+  }
   return membership;
 }

@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import { AuditEvent, Membership, Post } from '@vibetribe/database';
 import type { AppContext, AppState, GatewayDeps } from '../../context';
 import { notFound, unprocessable, validationFailed } from '../../errors';
-import { requireRole } from '../../lib/access';
+import { assertRole, requireRole } from '../../lib/access';
 import { routeGroup } from '../../lib/api';
 import { IdempotencyHeaders, withIdempotency } from '../../lib/idempotency';
 import { z } from '../../lib/zod';
@@ -29,14 +29,18 @@ async function actingOrg(ctx: AppContext, min: 'viewer' | 'editor'): Promise<Mem
       throw validationFailed([{ path: 'headers.x-organization-id', message: 'must be a UUID' }]);
     return requireRole(ctx.state.em, userId, header, min);
   }
-  const memberships = await ctx.state.em.find(Membership, { user: userId }, { limit: 2 });
+  const memberships = await ctx.state.em.find(
+    Membership,
+    { user: userId },
+    { limit: 2, populate: ['organization'] },
+  );
   if (memberships.length !== 1) {
     throw unprocessable(
       'organization-required',
       'You belong to several organizations (or none): send X-Organization-Id.',
     );
   }
-  return requireRole(ctx.state.em, userId, memberships[0]!.organization.id, min);
+  return assertRole(memberships[0]!, min);
 }
 
 const accepted = 'Accepted: the post workflow was told';
