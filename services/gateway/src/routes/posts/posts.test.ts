@@ -72,6 +72,10 @@ describe('posts', () => {
     expect(stale.body.type).toMatch(/stale-version$/);
 
     const detail = await gw.api('GET', `/api/v1/posts/${id}`, { token: owner.token });
+    // The list reads rows, the detail reads entities: both must present a post identically.
+    const listed = await gw.api('GET', '/api/v1/posts?limit=100', { token: owner.token });
+    const { timeline: _timeline, ...detailPost } = detail.body;
+    expect(listed.body.data.find((p: { id: string }) => p.id === id)).toEqual(detailPost);
     expect(detail.body.content).toBe('hello again');
     expect(detail.body.timeline.map((e: { action: string }) => e.action)).toEqual(['created', 'updated']);
 
@@ -162,6 +166,28 @@ describe('posts', () => {
       headers: { 'idempotency-key': '' },
     });
     expect(empty.status).toBe(400);
+  });
+
+  test('list filters: status, account, platform, scheduled time range', async () => {
+    const u = await gw.register();
+    const a1 = await connectX(u);
+    const a2 = await connectX(u);
+    const soon = new Date(Date.now() + 3600_000).toISOString();
+    const later = new Date(Date.now() + 7200_000).toISOString();
+    const mk = async (body: object) =>
+      (await gw.api('POST', '/api/v1/posts', { token: u.token, body })).body.id as string;
+    const draft1 = await mk({ content: 'd1', target_account_ids: [a1] });
+    const draft2 = await mk({ content: 'd2', target_account_ids: [a2] });
+    const sched = await mk({ content: 's1', target_account_ids: [a1, a2], scheduled_at: soon });
+    const ids = async (qs: string) =>
+      ((await gw.api('GET', `/api/v1/posts?${qs}`, { token: u.token })).body.data as { id: string }[])
+        .map((p) => p.id)
+        .sort();
+    expect(await ids('status=draft')).toEqual([draft1, draft2].sort());
+    expect(await ids(`account_id=${a2}`)).toEqual([draft2, sched].sort());
+    expect(await ids('platform=x')).toEqual([draft1, draft2, sched].sort());
+    expect(await ids('platform=linkedin')).toEqual([]);
+    expect(await ids(`from=${encodeURIComponent(soon)}&to=${encodeURIComponent(later)}`)).toEqual([sched]);
   });
 
   test('cursor pagination walks every post once', async () => {

@@ -91,7 +91,7 @@ export function postRoutes(deps: GatewayDeps): Router<AppState> {
       const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
       const membership = await actingOrg(ctx, 'viewer');
       const page = await listPosts(ctx.state.em, membership.organization.id, q, cursor);
-      ctx.body = { data: page.posts.map(presentPost), next_cursor: page.nextCursor };
+      ctx.body = { data: page.posts, next_cursor: page.nextCursor };
     },
   });
 
