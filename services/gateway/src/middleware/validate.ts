@@ -21,6 +21,25 @@ function issuesOf(where: string, error: z.ZodError): FieldError[] {
   });
 }
 
+/**
+ * PostgreSQL text cannot hold U+0000: a NUL anywhere in the input would fail at the database as a 500.
+ * Every such place is named instead.
+ */
+function nulPaths(value: unknown, path: string, out: FieldError[]): void {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000'))
+      out.push({ path, message: 'must not contain the NUL character (U+0000)', code: 'invalid_string' });
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => nulPaths(v, `${path}.${i}`, out));
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k.includes('\u0000'))
+        out.push({ path, message: 'keys must not contain the NUL character (U+0000)', code: 'invalid_key' });
+      nulPaths(v, `${path}.${k}`, out);
+    }
+  }
+}
+
 /** Validates params, query and body against strict zod schemas; fills `ctx.state.input`; 400 lists every issue. */
 export function validate(schemas: RequestSchemas): Middleware {
   return async (ctx, next) => {
@@ -34,6 +53,12 @@ export function validate(schemas: RequestSchemas): Middleware {
     for (const part of ['params', 'query', 'body'] as const) {
       const schema = schemas[part];
       if (!schema) continue;
+      const nul: FieldError[] = [];
+      nulPaths(sources[part], part, nul);
+      if (nul.length > 0) {
+        errors.push(...nul);
+        continue;
+      }
       const parsed = schema.safeParse(sources[part]);
       if (parsed.success) input[part] = parsed.data;
       else errors.push(...issuesOf(part, parsed.error));

@@ -126,6 +126,15 @@ describe('posts', () => {
     expect(overridden.status).toBe(201);
   });
 
+  test('a NUL character anywhere in the body is a 400 naming the field, not a database error', async () => {
+    const res = await gw.api('POST', '/api/v1/posts', {
+      token: owner.token,
+      body: { content: 'bad\u0000text', target_account_ids: [accountId] },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([expect.objectContaining({ path: 'body.content' })]);
+  });
+
   test('unknown fields are 400 and create nothing', async () => {
     for (const extra of [{ status: 'published' }, { organization_id: owner.orgId }, { version: 3 }]) {
       const res = await gw.api('POST', '/api/v1/posts', {
