@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createTimeSkippingEnv } from '@vibetribe/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import type { PublishActivities, RecordOutcomeInput } from './publish-post.activities';
 import { retrySignal, statusQuery } from './publish-post.contract';
@@ -9,14 +10,11 @@ import { publishPostWorkflow } from './publish-post';
 import { organizationIdKey, postIdKey, postStatusKey, scheduledAtKey } from './search-attributes';
 
 // Multi-day waits only: these run on the time-skipping test server with stub activities.
-const TEST_SERVER = process.env.TEMPORAL_TEST_SERVER ?? '/work/main/.tools/venv/bin/temporal-test-server';
 const DAY = 24 * 60 * 60 * 1000;
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
-  env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: TEST_SERVER } },
-  });
+  env = await createTimeSkippingEnv();
   // The dev server has them from stack.sh; the test server starts empty.
   const { INDEXED_VALUE_TYPE_KEYWORD: keyword, INDEXED_VALUE_TYPE_DATETIME: datetime } =
     temporal.api.enums.v1.IndexedValueType;

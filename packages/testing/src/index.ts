@@ -1,2 +1,3 @@
 export * from './keys';
 export * from './processes';
+export * from './time-skipping';

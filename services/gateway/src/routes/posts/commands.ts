@@ -12,7 +12,7 @@ import {
 import type { Actor } from '@vibetribe/workflows';
 import { LockMode } from '@mikro-orm/core';
 import type { GatewayDeps } from '../../context';
-import { conflict, notFound } from '../../errors';
+import { conflict, notFound, validationFailed } from '../../errors';
 import { requireRole } from '../../lib/access';
 import { resolveTargets } from './targets';
 import type { z } from '../../lib/zod';
@@ -86,6 +86,9 @@ export async function updatePost(
   postId: string,
   body: z.output<typeof UpdatePostBody>,
 ): Promise<Post> {
+  if (body.scheduled_at && new Date(body.scheduled_at).getTime() <= Date.now()) {
+    throw validationFailed([{ path: 'body.scheduled_at', message: 'must be in the future' }]);
+  }
   const { post } = await lockPost(em, userId, postId, 'editor');
   if (post.version !== body.version) {
     throw conflict('stale-version', 'The post changed since you read it; reload and try again.', {

@@ -64,6 +64,12 @@ describe('posts', () => {
     expect(edited.status).toBe(200);
     expect(edited.body).toMatchObject({ version: 2, content: 'hello again' });
 
+    const past = await gw.api('PUT', `/api/v1/posts/${id}`, {
+      token: owner.token,
+      body: { version: 2, scheduled_at: '2020-01-01T00:00:00Z' },
+    });
+    expect(past.status).toBe(400);
+
     const stale = await gw.api('PUT', `/api/v1/posts/${id}`, {
       token: owner.token,
       body: { version: 1, content: 'lost update' },
