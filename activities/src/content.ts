@@ -1,4 +1,4 @@
-import { type EntityManager, Media, type PostTarget } from '@vibetribe/database';
+import { Media } from '@vibetribe/database';
 import {
   type ConnectorAccount,
   isPlatform,
@@ -9,6 +9,22 @@ import {
   validateForPlatform,
 } from '@vibetribe/platforms';
 import { fetchMedia, type ActivityDeps } from './deps';
+
+/** A target with what publishing it reads: its post's content and its account (one row, see `publish-target`). */
+export interface TargetContext {
+  targetId: string;
+  postId: string;
+  organizationId: string;
+  platform: string;
+  content: string;
+  platformContent: Record<string, string>;
+  mediaIds: string[];
+  accountId: string;
+  accountStatus: string;
+  externalId: string;
+  accessTokenEnc: string;
+  refreshTokenEnc: string | null;
+}
 
 /** What the platform call needs, read from the database at publish time. */
 export interface PreparedPost {
@@ -38,20 +54,16 @@ function facts(m: Media): MediaFacts {
  * Reads the target's current content, account and connector, and validates the content again (the
  * account, limits or media may have changed since the post was saved). Throws `PlatformError`.
  */
-export async function preparePost(
-  deps: ActivityDeps,
-  em: EntityManager,
-  target: PostTarget,
-): Promise<PreparedPost> {
-  const { post, account, platform } = target;
+export async function preparePost(deps: ActivityDeps, target: TargetContext): Promise<PreparedPost> {
+  const { platform, mediaIds } = target;
   const connector = deps.connectors[platform];
   if (!connector || !isPlatform(platform))
     throw fail(platform, 'permanent', `no connector for ${platform}`, 'unsupported_platform');
-  if (account.status !== 'connected')
-    throw fail(platform, 'auth', `account ${account.id} needs to be reconnected`, 'needs_reconnect');
-  const text = post.platformContent[platform] ?? post.content;
-  const found = post.mediaIds.length === 0 ? [] : await em.find(Media, { id: { $in: post.mediaIds } });
-  const media = post.mediaIds.map((id) => found.find((m) => m.id === id));
+  if (target.accountStatus !== 'connected')
+    throw fail(platform, 'auth', `account ${target.accountId} needs to be reconnected`, 'needs_reconnect');
+  const text = target.platformContent[platform] ?? target.content;
+  const found = mediaIds.length === 0 ? [] : await deps.orm.em.fork().find(Media, { id: { $in: mediaIds } });
+  const media = mediaIds.map((id) => found.find((m) => m.id === id));
   if (media.some((m) => m === undefined || m.status !== 'ready')) {
     throw fail(platform, 'validation', 'an attached medium is missing or not processed', 'media_not_ready');
   }
@@ -62,12 +74,17 @@ export async function preparePost(
   let credentials: ConnectorAccount;
   try {
     credentials = {
-      externalId: account.externalId,
-      accessToken: deps.secrets.decrypt(account.accessTokenEnc),
-      refreshToken: account.refreshTokenEnc ? deps.secrets.decrypt(account.refreshTokenEnc) : null,
+      externalId: target.externalId,
+      accessToken: deps.secrets.decrypt(target.accessTokenEnc),
+      refreshToken: target.refreshTokenEnc ? deps.secrets.decrypt(target.refreshTokenEnc) : null,
     };
   } catch {
-    throw fail(platform, 'auth', `account ${account.id}'s tokens cannot be decrypted`, 'token_undecryptable');
+    throw fail(
+      platform,
+      'auth',
+      `account ${target.accountId}'s tokens cannot be decrypted`,
+      'token_undecryptable',
+    );
   }
   return { connector, account: credentials, text, media: ready };
 }

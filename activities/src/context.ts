@@ -17,7 +17,8 @@ export function currentAttempt(): number {
 /** Runs `fn`, heartbeating every `everyMs` so a dead worker's attempt times out quickly (the SDK throttles). */
 export async function withHeartbeat<T>(fn: () => Promise<T>, everyMs = 1_000): Promise<T> {
   const ctx = activityContext();
-  if (!ctx) return fn();
+  // A local activity has no heartbeat of its own: the workflow task that runs it is kept alive instead.
+  if (!ctx || ctx.info.isLocal) return fn();
   ctx.heartbeat();
   const timer = setInterval(() => ctx.heartbeat(), everyMs);
   try {

@@ -100,13 +100,14 @@ describe('markCancelled', () => {
 describe('the ledger lock', () => {
   test('is held by one attempt at a time', async () => {
     const ref = randomUUID();
-    await orm.em.fork().transactional(async (first) => {
+    const knex = orm.em.getKnex();
+    await knex.transaction(async (first) => {
       expect(await tryLedgerLock(first, ref)).toBe(true);
-      await orm.em.fork().transactional(async (second) => {
+      await knex.transaction(async (second) => {
         expect(await tryLedgerLock(second, ref)).toBe(false);
       });
     });
-    await orm.em.fork().transactional(async (third) => {
+    await knex.transaction(async (third) => {
       expect(await tryLedgerLock(third, ref)).toBe(true);
     });
   });

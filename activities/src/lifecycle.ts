@@ -1,18 +1,18 @@
+import type { PostStatus } from '@vibetribe/database';
 import type {
   MarkCancelledInput,
   MarkPublishingInput,
   MarkPublishingResult,
   PostSnapshot,
 } from '@vibetribe/workflows';
-import { Post, type PostStatus } from '@vibetribe/database';
 import type { ActivityDeps } from './deps';
-import { lockPost, stillWaitingForCommit } from './lock-post';
+import { stillWaitingForCommit } from './commit-wait';
 import { announce, auditActor, targetOutcome } from './post-rows';
-import { recordPostAudit } from '@vibetribe/database';
+import { auditInsert, type PostRow, query, readPost, sqlOf } from './rows';
 
 /** The post and its status before, when a transaction changed it (announced after commit). */
 interface Changed {
-  post?: Post;
+  post?: PostRow;
   previous?: string;
 }
 
@@ -24,8 +24,7 @@ const PUBLISHABLE: readonly PostStatus[] = ['scheduled', 'publishing', 'failed',
 /** The post when its workflow starts: targets for the status query; null when it does not exist. */
 export function loadPostForPublish(deps: ActivityDeps) {
   return async (postId: string): Promise<PostSnapshot | null> => {
-    const em = deps.orm.em.fork();
-    const post = await em.findOne(Post, { id: postId }, { populate: ['targets'] });
+    const post = await readPost(sqlOf(deps), postId);
     if (!post) {
       stillWaitingForCommit(deps, `post ${postId} not found`);
       return null;
@@ -34,7 +33,7 @@ export function loadPostForPublish(deps: ActivityDeps) {
       status: post.status,
       version: post.version,
       deleted: post.deletedAt !== null,
-      targets: post.targets.getItems().map(targetOutcome),
+      targets: post.targets.map(targetOutcome),
     };
   };
 }
@@ -42,10 +41,9 @@ export function loadPostForPublish(deps: ActivityDeps) {
 /** Starts a round: locks the post, moves it and its unpublished targets to `publishing`, or says why not. */
 export function markPublishing(deps: ActivityDeps) {
   return async (input: MarkPublishingInput): Promise<MarkPublishingResult> => {
-    const em = deps.orm.em.fork();
     const actor = auditActor(input.actor);
-    const done = await em.transactional(async (tx): Promise<Marked> => {
-      const post = await lockPost(tx, input.postId);
+    const done = await sqlOf(deps).transaction(async (tx): Promise<Marked> => {
+      const post = await readPost(tx, input.postId, true);
       if (!post) {
         stillWaitingForCommit(deps, `post ${input.postId} not found`);
         return { result: { kind: 'skip', status: 'missing', reason: 'missing' } as const };
@@ -58,19 +56,35 @@ export function markPublishing(deps: ActivityDeps) {
       if (post.version < input.version)
         stillWaitingForCommit(deps, `post ${post.id} is at v${post.version}, not v${input.version}`);
       const previous = post.status;
-      const todo = post.targets
-        .getItems()
-        .filter((t) => t.status !== 'published' && t.status !== 'cancelled');
+      const todo = post.targets.filter((t) => t.status !== 'published' && t.status !== 'cancelled');
       for (const t of todo) t.status = 'publishing';
       post.status = 'publishing';
-      if (previous !== 'publishing') {
-        recordPostAudit(tx, post, 'publishing', actor, {
-          reason: input.reason,
-          round: input.round,
-          version: post.version,
-        });
-      }
-      const result = { kind: 'ready', version: post.version, targets: todo.map(targetOutcome) } as const;
+      // Targets, post and audit entry in one statement (its parts see the same snapshot, and none overlap).
+      const [audit, auditArgs] = auditInsert(
+        post,
+        'publishing',
+        actor,
+        { reason: input.reason, round: input.round, version: post.version },
+        previous !== 'publishing',
+      );
+      await query(
+        tx,
+        `with targets as (
+           update post_targets set status = 'publishing', updated_at = now()
+           where post_id = ? and status not in ('published', 'cancelled', 'publishing') returning id
+         ), post as (
+           update posts set status = 'publishing', updated_at = now() where id = ? and status <> 'publishing'
+           returning id
+         ), audit as (${audit})
+         select (select count(*) from targets) as targets, (select count(*) from post) as posts`,
+        [post.id, post.id, ...auditArgs],
+      );
+      const result = {
+        kind: 'ready',
+        version: post.version,
+        targets: todo.map(targetOutcome),
+        withMedia: post.mediaCount > 0,
+      } as const;
       return { result, post, previous };
     });
     if (done.post) {
@@ -88,23 +102,31 @@ export function markPublishing(deps: ActivityDeps) {
 /** Ends a post that was cancelled before publishing; a post the gateway moved back to draft stays a draft. */
 export function markCancelled(deps: ActivityDeps) {
   return async (input: MarkCancelledInput): Promise<{ status: string }> => {
-    const em = deps.orm.em.fork();
     const actor = auditActor(input.actor);
-    const done = await em.transactional(async (tx): Promise<{ status: string } & Changed> => {
-      const post = await lockPost(tx, input.postId);
+    const done = await sqlOf(deps).transaction(async (tx): Promise<{ status: string } & Changed> => {
+      const post = await readPost(tx, input.postId, true);
       if (!post) return { status: 'missing' };
       const previous = post.status;
       if (post.status === 'scheduled') post.status = 'cancelled';
       if (post.status !== 'cancelled') return { status: post.status };
-      let changed = previous !== post.status;
-      for (const t of post.targets) {
-        if (t.status === 'pending' || t.status === 'publishing') {
-          t.status = 'cancelled';
-          changed = true;
-        }
-      }
-      if (changed) recordPostAudit(tx, post, 'cancelled', actor, { reason: input.reason ?? null });
-      return { status: post.status, ...(changed ? { post, previous } : {}) };
+      const open = post.targets.filter((t) => t.status === 'pending' || t.status === 'publishing');
+      for (const t of open) t.status = 'cancelled';
+      const changed = previous !== post.status || open.length > 0;
+      if (!changed) return { status: post.status };
+      const [audit, auditArgs] = auditInsert(post, 'cancelled', actor, { reason: input.reason ?? null });
+      await query(
+        tx,
+        `with targets as (
+           update post_targets set status = 'cancelled', updated_at = now()
+           where post_id = ? and status in ('pending', 'publishing') returning id
+         ), post as (
+           update posts set status = 'cancelled', updated_at = now() where id = ? and status = 'scheduled'
+           returning id
+         ), audit as (${audit})
+         select (select count(*) from targets) as targets, (select count(*) from post) as posts`,
+        [post.id, post.id, ...auditArgs],
+      );
+      return { status: post.status, post, previous };
     });
     if (done.post) {
       await announce(deps, done.post, {

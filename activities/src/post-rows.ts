@@ -1,7 +1,8 @@
-import type { AuditActor, Post, PostTarget } from '@vibetribe/database';
+import type { AuditActor } from '@vibetribe/database';
 import { type MessageInitShape, timestampFromDate, type TargetStateSchema } from '@vibetribe/proto';
 import type { Actor, TargetOutcome } from '@vibetribe/workflows';
 import type { ActivityDeps } from './deps';
+import type { PostRow, TargetRow } from './rows';
 
 /** The actor of a transition: the signal's, or the workflow itself. */
 export function auditActor(actor: Actor | undefined): AuditActor {
@@ -9,7 +10,7 @@ export function auditActor(actor: Actor | undefined): AuditActor {
 }
 
 /** A target as the workflow's status query shows it. */
-export function targetOutcome(t: PostTarget): TargetOutcome {
+export function targetOutcome(t: TargetRow): TargetOutcome {
   return {
     targetId: t.id,
     platform: t.platform,
@@ -23,10 +24,10 @@ export function targetOutcome(t: PostTarget): TargetOutcome {
   };
 }
 
-function targetState(t: PostTarget): MessageInitShape<typeof TargetStateSchema> {
+function targetState(t: TargetRow): MessageInitShape<typeof TargetStateSchema> {
   return {
     targetId: t.id,
-    accountId: t.account.id,
+    accountId: t.accountId,
     platform: t.platform,
     status: t.status,
     platformPostId: t.platformPostId ?? '',
@@ -50,17 +51,16 @@ export interface Announcement {
  * Publishes `vt.<orgId>.post.status` after the transaction committed. Best effort: the row and the
  * audit trail are the record, so a NATS outage is logged rather than failing (and re-running) a publish.
  */
-export async function announce(deps: ActivityDeps, post: Post, a: Announcement): Promise<void> {
-  const targets = post.targets.isInitialized() ? post.targets.getItems() : [];
+export async function announce(deps: ActivityDeps, post: PostRow, a: Announcement): Promise<void> {
   try {
     await deps.events.statusChanged(
       {
         postId: post.id,
-        organizationId: post.organization.id,
+        organizationId: post.organizationId,
         status: post.status,
         previousStatus: a.previousStatus,
         version: post.version,
-        targets: targets.map(targetState),
+        targets: post.targets.map(targetState),
         reason: a.reason,
         actor: a.actor.type === 'user' && a.actor.id ? a.actor.id : 'system',
         occurredAt: timestampFromDate(new Date()),

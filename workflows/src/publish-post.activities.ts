@@ -48,7 +48,13 @@ export interface MarkPublishingInput {
 
 /** Either the targets to publish now (at the version to publish), or why there is nothing to do. */
 export type MarkPublishingResult =
-  | { kind: 'ready'; version: number; targets: TargetOutcome[] }
+  | {
+      kind: 'ready';
+      version: number;
+      targets: TargetOutcome[];
+      /** Media to upload: the publish goes straight to a (heartbeating) activity, not a local first attempt. */
+      withMedia?: boolean;
+    }
   | { kind: 'skip'; status: string; reason: 'missing' | 'deleted' | 'not_publishable' };
 
 /** Input of `publishTarget`: content is read from the database at this version. */

@@ -1,4 +1,4 @@
-import type { ActivityOptions, RetryPolicy } from '@temporalio/common';
+import type { ActivityOptions, LocalActivityOptions, RetryPolicy } from '@temporalio/common';
 import { NON_RETRYABLE_PUBLISH_ERRORS } from './publish-post.activities';
 import type { PublishPostInput } from './publish-post.contract';
 
@@ -34,8 +34,50 @@ export function publishTargetOptions(retry: PublishPostInput['retry']): Activity
   };
 }
 
+/**
+ * The first attempt at a target without media, as a local activity: no retries of its own (a failure
+ * that may be retried moves on to `publishFallbackOptions`), and a bound well under the platform's
+ * own timeouts so a stuck call does not hold the workflow task for long.
+ */
+export const LOCAL_FIRST_PUBLISH_OPTIONS: LocalActivityOptions = {
+  startToCloseTimeout: '1 minute',
+  retry: { maximumAttempts: 1 },
+};
+
+/**
+ * The attempts left after a failed local first attempt: the same policy, one attempt fewer, and the
+ * backoff starting where the first retry's would (the workflow waits the first interval itself).
+ * Undefined when the policy allows no further attempt.
+ */
+export function publishFallbackOptions(retry: PublishPostInput['retry']): ActivityOptions | undefined {
+  const policy = publishRetryPolicy(retry);
+  const attempts = policy.maximumAttempts ?? 0;
+  if (attempts === 1) return undefined;
+  const initial = Number(policy.initialInterval ?? DEFAULT_PUBLISH_RETRY.initialIntervalMs);
+  const coefficient = policy.backoffCoefficient ?? DEFAULT_PUBLISH_RETRY.backoffCoefficient;
+  return {
+    ...publishTargetOptions(retry),
+    retry: {
+      ...policy,
+      // 0 is "unlimited" to Temporal, and stays so.
+      maximumAttempts: attempts === 0 ? 0 : attempts - 1,
+      initialInterval: initial * coefficient,
+    },
+  };
+}
+
 /** Options of the bookkeeping activities (database rows, audit, events): retried until the database answers. */
 export const BOOKKEEPING_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '200 ms', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+};
+
+/**
+ * The same bookkeeping run as local activities (in the worker that holds the workflow task). Retries
+ * beyond `localRetryThreshold` become durable timers, so a database outage waits as long as it lasts.
+ */
+export const LOCAL_BOOKKEEPING_OPTIONS: LocalActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  localRetryThreshold: '10 seconds',
   retry: { initialInterval: '200 ms', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 };

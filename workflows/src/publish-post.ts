@@ -5,14 +5,19 @@ import {
   condition,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
+  sleep,
   TimeoutFailure,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import {
+  NON_RETRYABLE_PUBLISH_ERRORS,
   PUBLISH_ERROR_TYPES,
   type PublishActivities,
   type PublishReason,
+  type PublishTargetInput,
+  type PublishTargetResult,
   type TargetFailure,
 } from './publish-post.activities';
 import {
@@ -31,8 +36,12 @@ import {
 } from './publish-post.contract';
 import {
   BOOKKEEPING_OPTIONS,
+  DEFAULT_PUBLISH_RETRY,
   DEFAULT_RETRY_WINDOW_MS,
+  LOCAL_BOOKKEEPING_OPTIONS,
+  LOCAL_FIRST_PUBLISH_OPTIONS,
   MAX_PUBLISH_ROUNDS,
+  publishFallbackOptions,
   publishTargetOptions,
 } from './publish-post.options';
 import { postStatusKey, scheduledAtKey } from './search-attributes';
@@ -40,7 +49,36 @@ import { postStatusKey, scheduledAtKey } from './search-attributes';
 /** Patch id guarding the search-attribute upserts (they are commands, so their presence is versioned). */
 export const SEARCH_ATTRIBUTES_PATCH = 'vt-publish-post-search-attributes-v1';
 
-const bookkeeping = proxyActivities<PublishActivities>(BOOKKEEPING_OPTIONS);
+/**
+ * Patch id of running the bookkeeping activities (short database writes) as local activities: they run
+ * inside the workflow task that needs them, so a post costs two workflow tasks and one activity task
+ * on the server instead of five and four. Histories from before the patch keep their remote activities.
+ */
+export const LOCAL_BOOKKEEPING_PATCH = 'vt-publish-post-local-bookkeeping-v1';
+
+/**
+ * Patch id of publishing a target without media first as a local activity, in the workflow task the
+ * timer woke: the whole round (mark, publish, record) is then one workflow task on the server. A failed
+ * first attempt that may be retried continues as a regular activity with the attempts left, so retries,
+ * backoff and heartbeats are the activity's as before. Effectively-once holds either way: the ledger
+ * intent is written before the platform call, and any later attempt reconciles.
+ */
+export const LOCAL_FIRST_PUBLISH_PATCH = 'vt-publish-post-local-first-publish-v1';
+
+const remoteBookkeeping = proxyActivities<PublishActivities>(BOOKKEEPING_OPTIONS);
+const localBookkeeping = proxyLocalActivities<PublishActivities>(LOCAL_BOOKKEEPING_OPTIONS);
+const localPublisher = proxyLocalActivities<PublishActivities>(LOCAL_FIRST_PUBLISH_OPTIONS);
+
+/** How a round reaches the activities. */
+interface Publishers {
+  bookkeeping: PublishActivities;
+  /** Every attempt, as a regular activity. */
+  publisher: PublishActivities;
+  /** After a failed local first attempt; undefined when that was the only attempt allowed (or no local first). */
+  fallback?: PublishActivities;
+  localFirst: boolean;
+  firstRetryDelayMs: number;
+}
 
 interface Flow {
   state: PublishState;
@@ -135,6 +173,7 @@ export async function publishPostWorkflow(input: PublishPostInput): Promise<Publ
     if (flow.state === 'publishing' || awaitingRetry(flow.state)) flow.retry = { actor: req.actor };
   });
 
+  const bookkeeping = patched(LOCAL_BOOKKEEPING_PATCH) ? localBookkeeping : remoteBookkeeping;
   markSearchAttributes('scheduled', flow.scheduledAt);
   const snapshot = await bookkeeping.loadPostForPublish(input.postId);
   if (snapshot) {
@@ -151,11 +190,18 @@ export async function publishPostWorkflow(input: PublishPostInput): Promise<Publ
     return status();
   }
 
-  const publisher = proxyActivities<PublishActivities>(publishTargetOptions(input.retry));
+  const fallbackOptions = publishFallbackOptions(input.retry);
+  const publishers: Publishers = {
+    bookkeeping,
+    publisher: proxyActivities<PublishActivities>(publishTargetOptions(input.retry)),
+    ...(fallbackOptions ? { fallback: proxyActivities<PublishActivities>(fallbackOptions) } : {}),
+    localFirst: patched(LOCAL_FIRST_PUBLISH_PATCH),
+    firstRetryDelayMs: input.retry?.initialIntervalMs ?? DEFAULT_PUBLISH_RETRY.initialIntervalMs,
+  };
   let reason: PublishReason = flow.publishNow ? 'publish_now' : 'timer_fired';
   let actor = flow.publishNow?.actor;
   for (let round = 1; ; round++) {
-    await publishRound(input, flow, publisher, { round, reason, actor });
+    await publishRound(input, flow, publishers, { round, reason, actor });
     if (!awaitingRetry(flow.state) || round >= MAX_PUBLISH_ROUNDS) break;
     const retry = await awaitRetry(flow, input.retryWindowMs ?? DEFAULT_RETRY_WINDOW_MS);
     if (!retry) break;
@@ -194,9 +240,10 @@ async function awaitRetry(flow: Flow, windowMs: number): Promise<Flow['retry']> 
 async function publishRound(
   input: PublishPostInput,
   flow: Flow,
-  publisher: PublishActivities,
+  publishers: Publishers,
   opts: { round: number; reason: PublishReason; actor?: Actor },
 ): Promise<void> {
+  const { bookkeeping } = publishers;
   flow.state = 'publishing';
   flow.retry = undefined;
   markSearchAttributes('publishing');
@@ -212,11 +259,11 @@ async function publishRound(
   const failures = await Promise.all(
     marked.targets.map(async (target): Promise<TargetFailure | undefined> => {
       try {
-        const done = await publisher.publishTarget({
-          postId: input.postId,
-          targetId: target.targetId,
-          version: marked.version,
-        });
+        const done = await publishTarget(
+          publishers,
+          { postId: input.postId, targetId: target.targetId, version: marked.version },
+          marked.withMedia === true,
+        );
         updateTarget(flow, {
           ...target,
           status: 'published',
@@ -245,6 +292,30 @@ async function publishRound(
   flow.targets = outcome.targets;
   flow.state = outcome.status;
   markSearchAttributes(outcome.status);
+}
+
+/**
+ * One target's publish: a local first attempt when the round allows it, then the regular activity
+ * with the attempts left after waiting the first retry interval (or the platform's Retry-After).
+ */
+async function publishTarget(
+  p: Publishers,
+  req: PublishTargetInput,
+  withMedia: boolean,
+): Promise<PublishTargetResult> {
+  if (!p.localFirst || withMedia) return p.publisher.publishTarget(req);
+  try {
+    return await localPublisher.publishTarget(req);
+  } catch (err) {
+    const cause = err instanceof ActivityFailure ? err.cause : err;
+    const final =
+      cause instanceof ApplicationFailure &&
+      (cause.nonRetryable || NON_RETRYABLE_PUBLISH_ERRORS.includes(cause.type ?? ''));
+    if (final || !p.fallback) throw err;
+    const delay = cause instanceof ApplicationFailure ? cause.nextRetryDelay : undefined;
+    await sleep(delay ?? p.firstRetryDelayMs);
+    return p.fallback.publishTarget(req);
+  }
 }
 
 function updateTarget(flow: Flow, next: TargetOutcome): void {

@@ -33,12 +33,17 @@ async function main(): Promise<void> {
   }
 }
 
+// Exit once the results are out: a client library's lingering handle (Temporal's native connection,
+// a pool's idle timer) must not keep the run, and whoever waits for it, from finishing.
 main().then(
-  () => progress('done'),
+  () => {
+    progress('done');
+    process.exit(0);
+  },
   (err: unknown) => {
     process.stderr.write(
       `bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
     );
-    process.exitCode = 1;
+    process.exit(1);
   },
 );

@@ -58,6 +58,15 @@ describe('a worker killed mid-publish (child process, SIGKILL, restart)', () => 
     await eventually(() => (postsOf(h.emulator, seeded).length === 1 ? true : undefined));
     await sleep(500);
     await worker.kill('SIGKILL');
+    // The confirmation is one statement, waiting for our lock: Postgres would run (and commit) it once the
+    // lock is free, as its backend only reads the dead client's socket afterwards. A backend whose client
+    // died is ended by TCP keepalive eventually; do that now, so the crash lands before the confirmation.
+    const [{ pid: holder }] = (await hold.raw('select pg_backend_pid() as pid')).rows as [{ pid: number }];
+    const ended = await knex.raw<{ rows: { ok: boolean }[] }>(
+      'select pg_terminate_backend(pid) as ok from pg_stat_activity where ? = any(pg_blocking_pids(pid))',
+      [holder],
+    );
+    expect(ended.rows.map((r) => r.ok)).toEqual([true]);
     await hold.rollback();
 
     const during = await readRows(h.orm, seeded);
