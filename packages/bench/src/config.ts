@@ -42,11 +42,16 @@ export const config = {
   /** Workflow starts in flight at once (the gateway starts one per request, many requests at a time). */
   startConcurrency: num('BENCH_START_CONCURRENCY', 32),
 
-  /** Worker slots for a 2-core machine; both workers (product and baseline) get the same. */
+  /**
+   * Worker slots: the service's defaults; both workers (product and baseline) get the same. A round's
+   * local activities run while its workflow task is open, so workflow-task slots bound the rounds in
+   * flight.
+   */
   workerActivities: num('BENCH_WORKER_MAX_CONCURRENT_ACTIVITIES', 20),
-  workerWorkflowTasks: num('BENCH_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS', 10),
-  /** A publishTarget holds two connections at once (its advisory-lock transaction and its writes). */
-  workerDatabasePool: num('BENCH_WORKER_DATABASE_POOL_MAX', 50),
+  workerWorkflowTasks: num('BENCH_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS', 40),
+  workerLocalActivities: num('BENCH_WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES', 20),
+  /** 0: the worker's default, sized for its slots (a publish holds two connections at once). */
+  workerDatabasePool: num('BENCH_WORKER_DATABASE_POOL_MAX', 0),
 
   /** Leave the benchmark's organizations, users and rows in the test database. */
   keepData: process.env.BENCH_KEEP_DATA === '1',

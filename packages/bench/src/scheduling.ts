@@ -372,7 +372,8 @@ export async function schedulingBench(cfg: BenchConfig): Promise<void> {
     const workerPort = await freePort();
     progress(
       `scheduling: publishing worker on ${taskQueue}: ${cfg.workerActivities} activity slots, ` +
-        `${cfg.workerWorkflowTasks} workflow-task slots, database pool ${cfg.workerDatabasePool}`,
+        `${cfg.workerWorkflowTasks} workflow-task slots, ${cfg.workerLocalActivities} local-activity slots, ` +
+        `database pool ${cfg.workerDatabasePool || 'by the slots'}`,
     );
     publisher = await startChild({
       name: 'publishing worker',
@@ -383,7 +384,8 @@ export async function schedulingBench(cfg: BenchConfig): Promise<void> {
         X_API_BASE_URL: emulator.url,
         WORKER_MAX_CONCURRENT_ACTIVITIES: String(cfg.workerActivities),
         WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: String(cfg.workerWorkflowTasks),
-        DATABASE_POOL_MAX: String(cfg.workerDatabasePool),
+        WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: String(cfg.workerLocalActivities),
+        ...(cfg.workerDatabasePool > 0 ? { DATABASE_POOL_MAX: String(cfg.workerDatabasePool) } : {}),
         LOG_LEVEL: 'warn',
       },
       stdout: 'stderr',

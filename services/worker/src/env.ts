@@ -17,11 +17,14 @@ export const workerEnvSchema = z.object({
   X_UPLOAD_BASE_URL: z.url().optional(),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(20),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(1).default(40),
+  /** Local activities (bookkeeping, a first publish attempt) at once; they share the database pool. */
+  WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: z.coerce.number().int().min(1).default(20),
   /** How long a stopping worker lets running activities finish before cancelling them. */
   WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   /**
    * A publish holds two connections at once (the per-target advisory-lock transaction, and the
-   * ledger writes inside it), so the pool must exceed twice the activity slots. Default: 2 × slots + 4.
+   * ledger writes inside it), and runs as an activity or a local activity, so the pool must exceed
+   * twice the slots of both. Default: 2 × (activity + local activity slots) + 4.
    */
   DATABASE_POOL_MAX: z.coerce.number().int().min(3).optional(),
 });
@@ -29,22 +32,23 @@ export const workerEnvSchema = z.object({
 /** The smallest pool that cannot deadlock `slots` concurrent publishes. */
 export const minPoolFor = (slots: number) => 2 * slots + 1;
 
+/** Activity and local-activity slots: each may run a publish. */
+const publishSlots = (e: z.output<typeof workerEnvSchema>) =>
+  e.WORKER_MAX_CONCURRENT_ACTIVITIES + e.WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES;
+
 const checkedSchema = workerEnvSchema
   .superRefine((e, ctx) => {
-    if (
-      e.DATABASE_POOL_MAX !== undefined &&
-      e.DATABASE_POOL_MAX < minPoolFor(e.WORKER_MAX_CONCURRENT_ACTIVITIES)
-    ) {
+    if (e.DATABASE_POOL_MAX !== undefined && e.DATABASE_POOL_MAX < minPoolFor(publishSlots(e))) {
       ctx.addIssue({
         code: 'custom',
         path: ['DATABASE_POOL_MAX'],
-        message: `must be at least ${minPoolFor(e.WORKER_MAX_CONCURRENT_ACTIVITIES)} (2 × WORKER_MAX_CONCURRENT_ACTIVITIES + 1): each publish holds two connections`,
+        message: `must be at least ${minPoolFor(publishSlots(e))} (2 × (WORKER_MAX_CONCURRENT_ACTIVITIES + WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES) + 1): each publish holds two connections`,
       });
     }
   })
   .transform((e) => ({
     ...e,
-    DATABASE_POOL_MAX: e.DATABASE_POOL_MAX ?? 2 * e.WORKER_MAX_CONCURRENT_ACTIVITIES + 4,
+    DATABASE_POOL_MAX: e.DATABASE_POOL_MAX ?? 2 * publishSlots(e) + 4,
   }));
 
 /** The parsed, frozen worker configuration. */

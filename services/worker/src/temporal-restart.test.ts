@@ -29,9 +29,9 @@ beforeAll(async () => {
   process.env.TEMPORAL_ADDRESS = server.address;
   h = await startHarness({ worker: false });
   // The worker is held here, not in the harness, so the test can watch its state and its connection. It
-  // is configured as main.ts configures it (its own pool of DATABASE_POOL_MAX, the activity slots of
-  // WORKER_MAX_CONCURRENT_ACTIVITIES): `publishTarget` holds two connections at once, so the harness's
-  // pool of 10 under 20 activity slots stalls for the 60 s pool acquire timeout once 100 posts fall due.
+  // is configured as main.ts configures it (its own pool of DATABASE_POOL_MAX, the activity and local
+  // activity slots): `publishTarget` holds two connections at once, so the harness's pool of 10 under 20
+  // slots stalls for the 60 s pool acquire timeout once 100 posts fall due.
   const env = loadWorkerEnv({
     ...process.env,
     TEMPORAL_ADDRESS: server.address,
@@ -60,6 +60,7 @@ beforeAll(async () => {
       workflowBundle,
       maxConcurrentActivityTaskExecutions: env.WORKER_MAX_CONCURRENT_ACTIVITIES,
       maxConcurrentWorkflowTaskExecutions: env.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+      maxConcurrentLocalActivityExecutions: env.WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES,
     },
   );
   running = worker.run();

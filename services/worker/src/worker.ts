@@ -18,6 +18,8 @@ export interface PublishingWorkerOptions {
   workflowBundle?: WorkflowBundleWithSourceMap;
   maxConcurrentActivityTaskExecutions?: number;
   maxConcurrentWorkflowTaskExecutions?: number;
+  /** Bounded so that publishes running as local activities cannot exhaust the database pool. */
+  maxConcurrentLocalActivityExecutions?: number;
   shutdownGraceTime?: Duration;
   identity?: string;
 }
@@ -42,6 +44,7 @@ export function createPublishingWorker(
     activities: createActivities(deps.activities),
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 20,
     maxConcurrentWorkflowTaskExecutions: opts.maxConcurrentWorkflowTaskExecutions ?? 40,
+    maxConcurrentLocalActivityExecutions: opts.maxConcurrentLocalActivityExecutions ?? 20,
     shutdownGraceTime: opts.shutdownGraceTime ?? '10s',
     ...(opts.identity ? { identity: opts.identity } : {}),
   });

@@ -80,10 +80,16 @@ export async function startHarness(opts: { worker?: boolean } = {}): Promise<Har
       events: recorder,
       logger: createLogger('worker-test', process.env.LOG_LEVEL ?? 'silent'),
     };
-    // The ORM's default pool is 10; each publish holds two connections, so 4 slots cannot deadlock it.
+    // The ORM's default pool is 10; each publish holds two connections, so 2 activity and 2 local
+    // activity slots cannot deadlock it.
     worker = await createPublishingWorker(
       { connection, activities },
-      { taskQueue, workflowBundle, maxConcurrentActivityTaskExecutions: 4 },
+      {
+        taskQueue,
+        workflowBundle,
+        maxConcurrentActivityTaskExecutions: 2,
+        maxConcurrentLocalActivityExecutions: 2,
+      },
     );
     running = worker.run();
   }
