@@ -3,7 +3,7 @@ import cors from '@koa/cors';
 import Router from '@koa/router';
 import Koa, { type Middleware } from 'koa';
 import helmet from 'koa-helmet';
-import { pingDatabase } from '@vibetribe/database';
+import { type EntityManager, pingDatabase } from '@vibetribe/database';
 import { createMetrics, createOpsRouter, httpMetrics } from '@vibetribe/runtime';
 import type { AppState, GatewayDeps } from './context';
 import { docsRoutes } from './docs';
@@ -11,7 +11,7 @@ import { methodNotAllowed, routeNotFound, unsupportedMediaType } from './errors'
 import { pingRedis } from './lib/redis';
 import { openApiDocument } from './openapi';
 import { accessLog } from './middleware/access-log';
-import { authenticate } from './middleware/auth';
+import { authenticate, VerifiedTokenCache } from './middleware/auth';
 import { problemMiddleware } from './middleware/problem';
 import { rateLimit } from './middleware/rate-limit';
 import { requestId } from './middleware/request-id';
@@ -75,7 +75,7 @@ export function createApp(deps: GatewayDeps): Koa<AppState> {
       }),
     )
     .use(ops.routes())
-    .use(authenticate(deps.tokens))
+    .use(authenticate(deps.tokens, new VerifiedTokenCache(env.AUTH_TOKEN_CACHE_SIZE)))
     .use(
       rateLimit(deps.redis, deps.logger, [
         {
@@ -102,7 +102,14 @@ export function createApp(deps: GatewayDeps): Koa<AppState> {
     .use(requireJson)
     .use(bodyParser({ enableTypes: ['json'], jsonLimit: env.BODY_LIMIT, encoding: 'utf-8' }))
     .use(async (ctx, next) => {
-      ctx.state.em = deps.orm.em.fork();
+      // A unit of work per request, made on first use: the hot reads never need one.
+      let em: EntityManager | undefined;
+      Object.defineProperty(ctx.state, 'em', {
+        get: () => (em ??= deps.orm.em.fork()),
+        set: (value: EntityManager) => (em = value),
+        configurable: true,
+        enumerable: false,
+      });
       await next();
     })
     .use(api.routes())

@@ -13,7 +13,7 @@ export async function buildDeps(
   env: Readonly<GatewayEnv>,
 ): Promise<GatewayDeps & { close(): Promise<void> }> {
   const logger = createLogger('gateway', env.LOG_LEVEL);
-  const orm = await initOrm(env.DATABASE_URL);
+  const orm = await initOrm(env.DATABASE_URL, { pool: { min: 0, max: env.DATABASE_POOL_MAX } });
   await migrate(orm);
   const redis = new Redis(env.REDIS_URL, {
     maxRetriesPerRequest: 1,

@@ -27,6 +27,12 @@ const schema = z
     BODY_LIMIT: z.string().default('256kb'),
     TEMPORAL_DEADLINE_MS: z.coerce.number().int().min(100).default(5000),
     TRUST_PROXY: z.stringbool().default(false),
+    // Connections to PostgreSQL this process may hold at once (every query and transaction shares them).
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
+    // Verified access tokens remembered until their expiry (0: verify every request).
+    AUTH_TOKEN_CACHE_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
+    // Rendered post-list pages kept, checked against the organization's posts version (0: off).
+    POST_LIST_CACHE_MB: z.coerce.number().min(0).max(4096).default(32),
   })
   .transform((e, ctx) => {
     const read = (inline: string | undefined, file: string | undefined, key: string) => {

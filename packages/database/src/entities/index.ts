@@ -10,3 +10,4 @@ export * from './media.entity';
 export * from './audit-event.entity';
 export * from './publish-ledger.entity';
 export * from './idempotency-key.entity';
+export * from './post-list-version.entity';

@@ -28,8 +28,11 @@ export async function requireRole(
 
 /** Checks an already loaded membership's role; 403 when too weak. */
 export function assertRole(membership: Membership, min: Role): Membership {
-  if (!roleAtLeast(membership.role, min)) {
-    throw forbidden(`This needs the ${min} role or above; you are ${membership.role}.`);
-  }
+  assertRoleAtLeast(membership.role, min);
   return membership;
+}
+
+/** 403 unless `role` is at least `min`. */
+export function assertRoleAtLeast(role: Role, min: Role): void {
+  if (!roleAtLeast(role, min)) throw forbidden(`This needs the ${min} role or above; you are ${role}.`);
 }

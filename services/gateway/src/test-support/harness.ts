@@ -57,7 +57,7 @@ export async function startTestGateway(
     opts.logLines ? 'info' : env.LOG_LEVEL,
     opts.logLines ? { write: (line: string) => void opts.logLines!.push(line) } : undefined,
   );
-  const orm = await initOrm(env.DATABASE_URL);
+  const orm = await initOrm(env.DATABASE_URL, { pool: { min: 0, max: env.DATABASE_POOL_MAX } });
   const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   redis.on('error', () => undefined);
   const connection = Connection.lazy({
