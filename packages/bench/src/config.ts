@@ -34,6 +34,8 @@ export const config = {
   calibrationStarts: num('BENCH_CALIBRATION_STARTS', 50),
   /** After the last due time: how long posts may still arrive before those missing count as lost. */
   schedulingDeadlineS: num('BENCH_SCHEDULING_DEADLINE_S', 420),
+  /** Also run the lateness scenario on the bare baseline (`scheduling-lateness-baseline`); 0 skips it. */
+  schedulingBaseline: num('BENCH_SCHEDULING_BASELINE', 1) > 0,
   /** `publish-throughput`: posts due at once, for the product and for the bare baseline. */
   throughputPosts: num('BENCH_THROUGHPUT_POSTS', 500),
   /** Posts (and no-op workflows) run before measuring, so neither side is measured cold. */

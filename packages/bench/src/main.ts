@@ -1,7 +1,8 @@
 /**
  * `npm run bench -- [name ...]`: runs the named benchmarks (all when none is named). Each prints one JSON
  * line per result on stdout; progress goes to stderr. Names: `api` (api-list-posts, api-create-post) and
- * `scheduling` (scheduling-lateness, publish-throughput); a result's name runs its group.
+ * `scheduling` (scheduling-lateness, publish-throughput, scheduling-lateness-baseline); a result's name
+ * runs its group.
  */
 import { apiBench } from './api';
 import { config } from './config';
@@ -11,7 +12,7 @@ import { schedulingBench } from './scheduling';
 const BENCHES: Record<string, { results: string[]; run: () => Promise<void> }> = {
   api: { results: ['api-list-posts', 'api-create-post'], run: () => apiBench(config) },
   scheduling: {
-    results: ['scheduling-lateness', 'publish-throughput'],
+    results: ['scheduling-lateness', 'publish-throughput', 'scheduling-lateness-baseline'],
     run: () => schedulingBench(config),
   },
 };

@@ -14,7 +14,7 @@ import {
   publishWorkflowId,
   scheduledAtKey,
 } from '@vibetribe/workflows';
-import type { noopWorkflow } from './baseline/workflows';
+import type { noopWorkflow, sleepThenStampWorkflow } from './baseline/workflows';
 import { answers200, type ChildService, cpuByThread, cpuTimeMs, startChild } from './children';
 import type { BenchConfig } from './config';
 import { emit, mapLimit, progress, quantile, round, sleep } from './report';
@@ -31,6 +31,8 @@ interface World {
   userId: string;
   accountIds: string[];
   taskQueue: string;
+  /** Workflow starts per second, as the lateness run measured them (the baseline's window uses it too). */
+  startRate?: number;
 }
 
 /** A seeded post and what the benchmark expects of it. */
@@ -153,6 +155,7 @@ async function lateness(w: World, publisher: ChildService): Promise<void> {
   const n = cfg.schedulingPosts;
   const windowMs = cfg.schedulingWindowS * 1000;
   const rate = await startRate(w);
+  w.startRate = rate;
   const budgetMs = Math.round(((n * 1000) / rate) * cfg.startBudgetFactor);
   progress(`scheduling-lateness: ${round(rate)} workflow starts/s measured; ${budgetMs} ms allowed for ${n}`);
   const windowStart = Date.now() + budgetMs + cfg.schedulingLeadS * 1000;
@@ -265,6 +268,50 @@ async function noopRuns(w: World, taskQueue: string, label: string, count: numbe
   return (count * 1000) / Math.max(1, Date.now() - t0);
 }
 
+/**
+ * scheduling-lateness-baseline: the lateness scenario with the bare minimum of a post workflow (a durable
+ * timer, then one no-op activity) on the same server and a worker with the same slots, so the product's
+ * lateness can be read against what this server and machine give with no work of ours at all.
+ */
+async function baselineLateness(w: World, taskQueue: string): Promise<void> {
+  const { cfg } = w;
+  const n = cfg.schedulingPosts;
+  const windowMs = cfg.schedulingWindowS * 1000;
+  const rate = w.startRate ?? (await startRate(w));
+  const budgetMs = Math.round(((n * 1000) / rate) * cfg.startBudgetFactor);
+  const windowStart = Date.now() + budgetMs + cfg.schedulingLeadS * 1000;
+  const due = Array.from({ length: n }, (_, i) => windowStart + Math.floor((i * windowMs) / n));
+  const handles = await mapLimit(due, cfg.startConcurrency, (dueAt, i) =>
+    w.client.workflow.start<typeof sleepThenStampWorkflow>('sleepThenStampWorkflow', {
+      taskQueue,
+      workflowId: `bench-sleep-${w.runId}-${i}`,
+      args: [dueAt],
+    }),
+  );
+  progress(
+    `scheduling-lateness-baseline: ${n} timer workflows started; the window opens in ${round((windowStart - Date.now()) / 1000)} s`,
+  );
+  const late: number[] = [];
+  let lost = 0;
+  const deadline = windowStart + windowMs + cfg.schedulingDeadlineS * 1000;
+  for (const [i, handle] of handles.entries()) {
+    const ran = await Promise.race([
+      handle.result(),
+      sleep(Math.max(0, deadline - Date.now())).then(() => null),
+    ]);
+    if (ran === null) lost++;
+    else late.push(ran - due[i]!);
+  }
+  emit({
+    bench: 'scheduling-lateness-baseline',
+    posts: n,
+    p50_ms: quantile(late, 0.5),
+    p99_ms: quantile(late, 0.99),
+    max_ms: quantile(late, 1),
+    lost,
+  });
+}
+
 /** publish-throughput: N posts due at once through the real worker vs N no-op workflows on a bare worker. */
 async function throughput(w: World, publisher: ChildService): Promise<void> {
   const { cfg } = w;
@@ -310,6 +357,7 @@ async function throughput(w: World, publisher: ChildService): Promise<void> {
       baseline_per_s: round(baselinePerS),
       ratio: round(postsPerS / baselinePerS, 3),
     });
+    if (cfg.schedulingBaseline) await baselineLateness(w, taskQueue);
   } finally {
     await baseline.stop();
   }

@@ -2,3 +2,8 @@
 export function noop(): Promise<void> {
   return Promise.resolve();
 }
+
+/** The lateness baseline's activity: when it ran (epoch ms), as the emulator's receipt time is for a post. */
+export function stamp(): Promise<number> {
+  return Promise.resolve(Date.now());
+}
