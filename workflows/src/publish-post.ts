@@ -65,6 +65,13 @@ export const LOCAL_BOOKKEEPING_PATCH = 'vt-publish-post-local-bookkeeping-v1';
  */
 export const LOCAL_FIRST_PUBLISH_PATCH = 'vt-publish-post-local-first-publish-v1';
 
+/**
+ * Patch id of taking the targets from the input when the starter sent them: the first workflow task
+ * then only starts the timer (no database read, and no search-attribute upsert, as the starter set
+ * them). The post's state is still checked when it falls due (`markPublishing`).
+ */
+export const TARGETS_FROM_INPUT_PATCH = 'vt-publish-post-targets-from-input-v1';
+
 const remoteBookkeeping = proxyActivities<PublishActivities>(BOOKKEEPING_OPTIONS);
 const localBookkeeping = proxyLocalActivities<PublishActivities>(LOCAL_BOOKKEEPING_OPTIONS);
 const localPublisher = proxyLocalActivities<PublishActivities>(LOCAL_FIRST_PUBLISH_OPTIONS);
@@ -174,12 +181,16 @@ export async function publishPostWorkflow(input: PublishPostInput): Promise<Publ
   });
 
   const bookkeeping = patched(LOCAL_BOOKKEEPING_PATCH) ? localBookkeeping : remoteBookkeeping;
-  markSearchAttributes('scheduled', flow.scheduledAt);
-  const snapshot = await bookkeeping.loadPostForPublish(input.postId);
-  if (snapshot) {
-    flow.targets = snapshot.targets;
-    seeVersion(snapshot.version);
-    if (snapshot.deleted || snapshot.status === 'cancelled') flow.cancel ??= { reason: 'deleted' };
+  if (input.targets && patched(TARGETS_FROM_INPUT_PATCH)) {
+    flow.targets = input.targets.map((t) => ({ ...t, status: 'pending', attempts: 0 }));
+  } else {
+    markSearchAttributes('scheduled', flow.scheduledAt);
+    const snapshot = await bookkeeping.loadPostForPublish(input.postId);
+    if (snapshot) {
+      flow.targets = snapshot.targets;
+      seeVersion(snapshot.version);
+      if (snapshot.deleted || snapshot.status === 'cancelled') flow.cancel ??= { reason: 'deleted' };
+    }
   }
 
   await waitUntilDue(flow);

@@ -71,6 +71,7 @@ async function startWorkflows(w: World, posts: readonly BenchPost[]): Promise<vo
       organizationId: w.organizationId,
       scheduledAt: post.scheduledAt?.toISOString() ?? null,
       version: 1,
+      targets: [{ targetId: post.targetId, platform: 'x' }],
     };
     await w.client.workflow.start(publishPostWorkflow, {
       taskQueue: w.taskQueue,

@@ -106,6 +106,26 @@ describe('scheduled publishing (dev server, X emulator, Postgres)', () => {
     expect(Date.parse(postsOf(h.emulator, seeded)[0]!.receivedAt) - asked).toBeLessThan(1_000);
   });
 
+  test('the status query shows the targets while the post waits, with or without them in the input', async () => {
+    for (const extra of [{}, { targets: undefined }]) {
+      const seeded = await h.seed({ scheduledAt: inMs(3_600_000) });
+      const handle = await h.start(seeded, { scheduledAt: inMs(3_600_000).toISOString(), ...extra });
+      const status = await handle.query(statusQuery);
+      expect(status).toMatchObject({
+        state: 'waiting',
+        targets: [{ targetId: seeded.targetId, platform: 'x', status: 'pending', attempts: 0 }],
+      });
+      // Without targets the workflow read them (and the post) from the database: a local activity.
+      const history = await handle.fetchHistory();
+      const reads = (history.events ?? []).filter(
+        (e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity',
+      ).length;
+      expect(reads).toBe('targets' in extra ? 1 : 0);
+      await handle.signal(cancelSignal, {});
+      expect((await handle.result()).state).toBe('cancelled');
+    }
+  });
+
   test('rescheduleSync is rejected once publishing has begun', async () => {
     const seeded = await h.seed({ scheduledAt: null });
     h.emulator.setFaults({ failNext: { status: 403, count: 1 } });

@@ -109,6 +109,8 @@ export async function startHarness(opts: { worker?: boolean } = {}): Promise<Har
         organizationId: post.organizationId,
         scheduledAt: null,
         version: 1,
+        // As the gateway starts it; `{ targets: undefined }` starts it as an older gateway did.
+        targets: [{ targetId: post.targetId, platform: 'x' }],
         ...extra,
       };
       return client.workflow.start(publishPostWorkflow, {

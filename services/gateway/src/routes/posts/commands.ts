@@ -9,7 +9,7 @@ import {
   type Role,
   User,
 } from '@vibetribe/database';
-import type { Actor } from '@vibetribe/workflows';
+import type { Actor, PublishPostInput } from '@vibetribe/workflows';
 import { LockMode } from '@mikro-orm/core';
 import type { GatewayDeps } from '../../context';
 import { conflict, notFound, validationFailed } from '../../errors';
@@ -17,6 +17,19 @@ import { requireRole } from '../../lib/access';
 import { resolveTargets } from './targets';
 import type { z } from '../../lib/zod';
 import type { CreatePostBody, UpdatePostBody } from './schema';
+
+/** The workflow input of a post: its time and version, and its targets for the status query while it waits. */
+function workflowInput(post: Post): PublishPostInput {
+  return {
+    postId: post.id,
+    organizationId: post.organization.id,
+    scheduledAt: post.scheduledAt?.toISOString() ?? null,
+    version: post.version,
+    ...(post.targets.isInitialized()
+      ? { targets: post.targets.getItems().map((t) => ({ targetId: t.id, platform: t.platform })) }
+      : {}),
+  };
+}
 
 type Deps = Pick<GatewayDeps, 'scheduler'>;
 
@@ -68,12 +81,7 @@ export async function createPost(
   });
   await em.flush();
   if (post.scheduledAt) {
-    await deps.scheduler.schedule({
-      postId: post.id,
-      organizationId: orgId,
-      scheduledAt: post.scheduledAt.toISOString(),
-      version: post.version,
-    });
+    await deps.scheduler.schedule(workflowInput(post));
   }
   return post;
 }
@@ -149,12 +157,7 @@ export async function updatePost(
   if (post.status === 'draft' && hadWorkflow) {
     await ignoreMissing(deps.scheduler.cancel(post.id, 'unscheduled', actor));
   } else if (post.scheduledAt && !hadWorkflow) {
-    await deps.scheduler.schedule({
-      postId: post.id,
-      organizationId: post.organization.id,
-      scheduledAt: post.scheduledAt.toISOString(),
-      version: post.version,
-    });
+    await deps.scheduler.schedule(workflowInput(post));
   } else if (post.scheduledAt && timeChanged) {
     await deps.scheduler.reschedule(post.id, post.scheduledAt, post.version, actor);
   } else if (hadWorkflow && contentChanged) {
@@ -207,10 +210,7 @@ export async function publishPostNow(
   recordPostAudit(em, post, 'publish_requested', actor);
   await em.flush();
   if (wasDraft) {
-    await deps.scheduler.schedule(
-      { postId: post.id, organizationId: post.organization.id, scheduledAt: null, version: post.version },
-      true,
-    );
+    await deps.scheduler.schedule({ ...workflowInput(post), scheduledAt: null }, true);
   } else {
     await deps.scheduler.publishNow(post.id, post.version, actor);
   }
