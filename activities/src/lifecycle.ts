@@ -71,12 +71,11 @@ export function markPublishing(deps: ActivityDeps) {
         tx,
         `with targets as (
            update post_targets set status = 'publishing', updated_at = now()
-           where post_id = ? and status not in ('published', 'cancelled', 'publishing') returning id
+           where post_id = ? and status not in ('published', 'cancelled', 'publishing')
          ), post as (
            update posts set status = 'publishing', updated_at = now() where id = ? and status <> 'publishing'
-           returning id
-         ), audit as (${audit})
-         select (select count(*) from targets) as targets, (select count(*) from post) as posts`,
+         )
+         ${audit}`,
         [post.id, post.id, ...auditArgs],
       );
       const result = {
@@ -118,12 +117,11 @@ export function markCancelled(deps: ActivityDeps) {
         tx,
         `with targets as (
            update post_targets set status = 'cancelled', updated_at = now()
-           where post_id = ? and status in ('pending', 'publishing') returning id
+           where post_id = ? and status in ('pending', 'publishing')
          ), post as (
            update posts set status = 'cancelled', updated_at = now() where id = ? and status = 'scheduled'
-           returning id
-         ), audit as (${audit})
-         select (select count(*) from targets) as targets, (select count(*) from post) as posts`,
+         )
+         ${audit}`,
         [post.id, post.id, ...auditArgs],
       );
       return { status: post.status, post, previous };

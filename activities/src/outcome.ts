@@ -63,11 +63,11 @@ export function recordOutcome(deps: ActivityDeps) {
         tx,
         `with failed as (
            update post_targets t set status = 'failed', last_error = f.error, updated_at = now()
-           from jsonb_to_recordset(?::jsonb) as f(id uuid, error jsonb) where t.id = f.id returning t.id
+           from jsonb_to_recordset(?::jsonb) as f(id uuid, error jsonb) where t.id = f.id
          ), post as (
-           update posts set status = ?, published_at = ?, updated_at = now() where id = ? returning id
-         ), audit as (${audit})
-         select (select count(*) from failed) as failed, (select count(*) from post) as posts`,
+           update posts set status = ?, published_at = ?, updated_at = now() where id = ?
+         )
+         ${audit}`,
         [JSON.stringify(failed), status, post.publishedAt, post.id, ...auditArgs],
       );
       return { post, previous, status, targets: post.targets.map(targetOutcome) };

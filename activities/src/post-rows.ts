@@ -1,5 +1,5 @@
 import type { AuditActor } from '@vibetribe/database';
-import { type MessageInitShape, timestampFromDate, type TargetStateSchema } from '@vibetribe/proto';
+import { targetState, timestampFromDate } from '@vibetribe/proto';
 import type { Actor, TargetOutcome } from '@vibetribe/workflows';
 import type { ActivityDeps } from './deps';
 import type { PostRow, TargetRow } from './rows';
@@ -21,20 +21,6 @@ export function targetOutcome(t: TargetRow): TargetOutcome {
     ...(t.lastError && t.status === 'failed'
       ? { error: { kind: t.lastError.kind, message: t.lastError.message } }
       : {}),
-  };
-}
-
-function targetState(t: TargetRow): MessageInitShape<typeof TargetStateSchema> {
-  return {
-    targetId: t.id,
-    accountId: t.accountId,
-    platform: t.platform,
-    status: t.status,
-    platformPostId: t.platformPostId ?? '',
-    url: t.platformUrl ?? '',
-    errorKind: t.status === 'failed' ? (t.lastError?.kind ?? '') : '',
-    errorMessage: t.status === 'failed' ? (t.lastError?.message ?? '') : '',
-    attempts: t.attempts,
   };
 }
 
@@ -60,7 +46,7 @@ export async function announce(deps: ActivityDeps, post: PostRow, a: Announcemen
         status: post.status,
         previousStatus: a.previousStatus,
         version: post.version,
-        targets: post.targets.map(targetState),
+        targets: post.targets.map((t) => targetState({ ...t, targetId: t.id, url: t.platformUrl })),
         reason: a.reason,
         actor: a.actor.type === 'user' && a.actor.id ? a.actor.id : 'system',
         occurredAt: timestampFromDate(new Date()),

@@ -83,8 +83,8 @@ export async function readPost(sql: Sql, postId: string, lock = false): Promise<
 }
 
 /**
- * One audit entry of a post, as `recordPostAudit` writes it: `[sql, bindings]` for a statement or CTE;
- * a no-op statement when `when` is false (the transition changed nothing).
+ * One audit entry of a post, as `recordPostAudit` writes it: `[sql, bindings]` of the statement that
+ * ends a data-modifying `WITH`; `select 1` when `when` is false (the transition changed nothing).
  */
 export function auditInsert(
   post: Pick<PostRow, 'id' | 'organizationId'>,

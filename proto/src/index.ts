@@ -4,6 +4,7 @@ export * from './codec';
 export * from './stream';
 export * from './catalog';
 export * from './events';
+export * from './target-state';
 export * from './gen/vibetribe/events/v1/post_pb';
 export * from './gen/vibetribe/events/v1/media_pb';
 export * from './gen/vibetribe/events/v1/analytics_pb';

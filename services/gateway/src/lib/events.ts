@@ -6,7 +6,7 @@ import {
   PostStatusChangedSchema,
   PostUpdatedSchema,
   postSubject,
-  TargetStateSchema,
+  targetState,
   timestampFromDate,
   timestampNow,
 } from '@vibetribe/proto';
@@ -18,15 +18,14 @@ type PresentedPost = ReturnType<typeof presentPost>;
 
 const targetsOf = (p: PresentedPost) =>
   p.targets.map((t) =>
-    create(TargetStateSchema, {
+    targetState({
       targetId: t.id,
       accountId: t.account_id,
       platform: t.platform,
       status: t.status,
-      platformPostId: t.platform_post_id ?? '',
-      url: t.platform_url ?? '',
-      errorKind: t.last_error?.kind ?? '',
-      errorMessage: t.last_error?.message ?? '',
+      platformPostId: t.platform_post_id,
+      url: t.platform_url,
+      lastError: t.last_error,
       attempts: t.attempts,
     }),
   );
