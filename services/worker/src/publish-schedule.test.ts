@@ -9,7 +9,7 @@ import {
   statusQuery,
 } from '@vibetribe/workflows';
 import { type Harness, startHarness } from './testing/harness';
-import { postsOf, readRows, sleep } from './testing/expect';
+import { eventually, postsOf, readRows, sleep } from './testing/expect';
 
 let h: Harness;
 beforeAll(async () => {
@@ -110,17 +110,21 @@ describe('scheduled publishing (dev server, X emulator, Postgres)', () => {
     for (const extra of [{}, { targets: undefined }]) {
       const seeded = await h.seed({ scheduledAt: inMs(3_600_000) });
       const handle = await h.start(seeded, { scheduledAt: inMs(3_600_000).toISOString(), ...extra });
-      const status = await handle.query(statusQuery);
+      // Without targets they arrive once the first task's database read (a local activity) is done.
+      const status = await eventually(async () => {
+        const s = await handle.query(statusQuery);
+        return s.targets.length > 0 ? s : undefined;
+      });
       expect(status).toMatchObject({
         state: 'waiting',
         targets: [{ targetId: seeded.targetId, platform: 'x', status: 'pending', attempts: 0 }],
       });
-      // Without targets the workflow read them (and the post) from the database: a local activity.
-      const history = await handle.fetchHistory();
-      const reads = (history.events ?? []).filter(
-        (e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity',
-      ).length;
-      expect(reads).toBe('targets' in extra ? 1 : 0);
+      const reads = async () =>
+        ((await handle.fetchHistory()).events ?? []).filter(
+          (e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity',
+        ).length;
+      if ('targets' in extra) await eventually(async () => ((await reads()) === 1 ? true : undefined));
+      else expect(await reads()).toBe(0);
       await handle.signal(cancelSignal, {});
       expect((await handle.result()).state).toBe('cancelled');
     }
