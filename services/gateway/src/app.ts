@@ -106,7 +106,6 @@ export function createApp(deps: GatewayDeps): Koa<AppState> {
       let em: EntityManager | undefined;
       Object.defineProperty(ctx.state, 'em', {
         get: () => (em ??= deps.orm.em.fork()),
-        set: (value: EntityManager) => (em = value),
         configurable: true,
         enumerable: false,
       });

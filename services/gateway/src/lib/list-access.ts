@@ -22,11 +22,19 @@ interface AccessRow {
   version: string | null;
 }
 
+/**
+ * An organization's posts version (the sum of its `post_list_versions` stripes; 0 before any write),
+ * as SQL for `org`: the one definition the access check and the page read share, so a cached page's
+ * version and a check's always compare like with like.
+ */
+export const postsVersionSql = (org: string) =>
+  `(SELECT coalesce(sum(s.n), 0) FROM post_list_versions s WHERE s.organization_id = ${org})`;
+
 // Per (user, organization or null): up to two memberships (two mean "several"), and the version.
 const STATEMENT = {
   name: 'vt_list_access',
   text: `SELECT k.i::text AS i, m.organization_id, m.role,
-  (SELECT coalesce(sum(s.n), 0) FROM post_list_versions s WHERE s.organization_id = m.organization_id)::text AS version
+  ${postsVersionSql('m.organization_id')}::text AS version
 FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS k(u, o, i)
 LEFT JOIN LATERAL (
   SELECT mm.organization_id, mm.role FROM memberships mm

@@ -1,5 +1,6 @@
 import type { MikroORM, Role } from '@vibetribe/database';
 import { validationFailed } from '../../errors';
+import { postsVersionSql } from '../../lib/list-access';
 import { pgQuery } from '../../lib/pg';
 import type { z } from '../../lib/zod';
 import type { ListPostsQuery } from './schema';
@@ -123,9 +124,7 @@ function statementFor(q: ListQuery, cursor: boolean): ListStatement {
   }
   const text = `SELECT m.role, v.n::text AS version, p.id, p.sort_at AS created_at, p.post
 FROM memberships m
-CROSS JOIN LATERAL (
-  SELECT coalesce(sum(s.n), 0) AS n FROM post_list_versions s WHERE s.organization_id = $2
-) v
+CROSS JOIN LATERAL (SELECT ${postsVersionSql('$2')} AS n) v
 LEFT JOIN LATERAL (
   SELECT p.id, p.created_at AS sort_at, ${POST_JSON} AS post
   FROM posts p

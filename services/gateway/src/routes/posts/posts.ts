@@ -24,28 +24,25 @@ import {
 
 /** The organization a collection request acts in: the header, or the caller's only organization. */
 async function actingOrg(ctx: AppContext, min: 'viewer' | 'editor'): Promise<Membership> {
-  const header = ctx.get('X-Organization-Id');
+  const header = namedOrg(ctx);
   const userId = ctx.state.user!.id;
-  if (header) {
-    if (!z.uuid().safeParse(header).success)
-      throw validationFailed([{ path: 'headers.x-organization-id', message: 'must be a UUID' }]);
-    return requireRole(ctx.state.em, userId, header, min);
-  }
+  if (header) return requireRole(ctx.state.em, userId, header, min);
   const memberships = await ctx.state.em.find(
     Membership,
     { user: userId },
     { limit: 2, populate: ['organization'] },
   );
-  if (memberships.length !== 1) {
-    throw unprocessable(
-      'organization-required',
-      'You belong to several organizations (or none): send X-Organization-Id.',
-    );
-  }
+  if (memberships.length !== 1) throw organizationRequired();
   return assertRole(memberships[0]!, min);
 }
 
-/** The organization a list request names in its header (validated), or null. */
+const organizationRequired = () =>
+  unprocessable(
+    'organization-required',
+    'You belong to several organizations (or none): send X-Organization-Id.',
+  );
+
+/** The organization a request names in its header (validated), or null. */
 function namedOrg(ctx: AppContext): string | null {
   const header = ctx.get('X-Organization-Id');
   if (!header) return null;
@@ -121,10 +118,7 @@ export function postRoutes(deps: GatewayDeps): Router<AppState> {
       const found = await access.check(userId, named);
       if (found.kind !== 'member') {
         if (found.kind === 'none' && named) throw notFound('Organization');
-        throw unprocessable(
-          'organization-required',
-          'You belong to several organizations (or none): send X-Organization-Id.',
-        );
+        throw organizationRequired();
       }
       assertRoleAtLeast(found.role, 'viewer');
       const key = pageKey(found.orgId, q);
