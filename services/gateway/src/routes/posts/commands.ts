@@ -86,6 +86,13 @@ export async function createPost(
   return post;
 }
 
+/** A `scheduled_at` a create or an edit asks for must lie ahead: 400 naming the field otherwise. */
+export function assertFutureSchedule(scheduledAt: string | null | undefined): void {
+  if (scheduledAt && new Date(scheduledAt).getTime() <= Date.now()) {
+    throw validationFailed([{ path: 'body.scheduled_at', message: 'must be in the future' }]);
+  }
+}
+
 /** Applies an edit with optimistic concurrency; tells the workflow what changed, before commit. */
 export async function updatePost(
   em: EntityManager,
@@ -94,9 +101,7 @@ export async function updatePost(
   postId: string,
   body: z.output<typeof UpdatePostBody>,
 ): Promise<Post> {
-  if (body.scheduled_at && new Date(body.scheduled_at).getTime() <= Date.now()) {
-    throw validationFailed([{ path: 'body.scheduled_at', message: 'must be in the future' }]);
-  }
+  assertFutureSchedule(body.scheduled_at);
   const { post } = await lockPost(em, userId, postId, 'editor');
   if (post.version !== body.version) {
     throw conflict('stale-version', 'The post changed since you read it; reload and try again.', {

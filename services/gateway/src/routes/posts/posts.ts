@@ -8,7 +8,14 @@ import { IdempotencyHeaders, withIdempotency } from '../../lib/idempotency';
 import { PostListCache } from '../../lib/list-cache';
 import { ListAccessBatcher } from '../../lib/list-access';
 import { z } from '../../lib/zod';
-import { createPost, deletePost, publishPostNow, retryPost, updatePost } from './commands';
+import {
+  assertFutureSchedule,
+  createPost,
+  deletePost,
+  publishPostNow,
+  retryPost,
+  updatePost,
+} from './commands';
 import { decodeCursor, type ListQuery, listPosts } from './list';
 import { presentPost, presentTimelineEntry } from './presenters';
 import {
@@ -77,9 +84,7 @@ export function postRoutes(deps: GatewayDeps): Router<AppState> {
     responses: { 201: { description: 'Created', schema: PostSchema } },
     handler: async (ctx) => {
       const body = ctx.state.input.body;
-      if (body.scheduled_at && new Date(body.scheduled_at).getTime() <= Date.now()) {
-        throw validationFailed([{ path: 'body.scheduled_at', message: 'must be in the future' }]);
-      }
+      assertFutureSchedule(body.scheduled_at);
       const membership = await actingOrg(ctx, 'editor');
       await withIdempotency(ctx, async (em) => {
         const post = await createPost(em, deps, membership, ctx.state.user!.id, body);
@@ -105,12 +110,17 @@ export function postRoutes(deps: GatewayDeps): Router<AppState> {
       const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
       const userId = ctx.state.user!.id;
       const named = namedOrg(ctx);
-      if (!pages.enabled && named) {
-        const read = await listPosts(deps.orm, userId, named, q, cursor);
+      /** One page from the database, with the caller's membership checked in the same statement. */
+      const readPage = async (orgId: string) => {
+        const read = await listPosts(deps.orm, userId, orgId, q, cursor);
+        // Removed since an earlier check: as if the request had come a moment later.
         if (!read.member) throw notFound('Organization');
         assertRoleAtLeast(read.role, 'viewer');
-        ctx.type = 'application/json';
-        ctx.body = read.body;
+        return read;
+      };
+      ctx.type = 'application/json';
+      if (!pages.enabled && named) {
+        ctx.body = (await readPage(named)).body;
         return;
       }
       // Membership, the organization (when not named) and its posts version, batched with other
@@ -123,19 +133,14 @@ export function postRoutes(deps: GatewayDeps): Router<AppState> {
       assertRoleAtLeast(found.role, 'viewer');
       const key = pageKey(found.orgId, q);
       const cached = pages.get(key);
-      let body: Buffer;
       if (cached && cached.version === found.version) {
-        body = cached.body;
+        ctx.body = cached.body;
       } else {
-        const read = await listPosts(deps.orm, userId, found.orgId, q, cursor);
-        // Removed since the check: as if the request had come a moment later.
-        if (!read.member) throw notFound('Organization');
-        assertRoleAtLeast(read.role, 'viewer');
-        body = Buffer.from(read.body);
-        if (pages.enabled) pages.set(key, { version: read.version, body });
+        const read = await readPage(found.orgId);
+        const body = Buffer.from(read.body);
+        pages.set(key, { version: read.version, body });
+        ctx.body = body;
       }
-      ctx.type = 'application/json';
-      ctx.body = body;
     },
   });
 
