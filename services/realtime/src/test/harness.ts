@@ -1,6 +1,7 @@
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { initOrm, migrate } from '@vibetribe/database';
 import { signAccessToken, type TokenConfig } from '@vibetribe/runtime';
+import { newTokenConfig } from '@vibetribe/testing';
 import { Pool } from 'pg';
 import { io as connectClient, type Socket as ClientSocket } from 'socket.io-client';
 import { createRealtime, type Realtime } from '../app';
@@ -13,15 +14,7 @@ export const TEST_DATABASE_URL =
     : 'postgres://vibetribe:vibetribe@127.0.0.1:5432/vibetribe_test';
 
 /** A fresh ES256 key pair and the matching token configuration. */
-export function testKeys(): TokenConfig & { privateKey: string } {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  return {
-    privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-    issuer: 'vibetribe',
-    audience: 'vibetribe-api',
-  };
-}
+export const testKeys = newTokenConfig;
 
 /** Applies migrations once per test file (idempotent: the database package serializes and skips). */
 export async function migrateTestDatabase(): Promise<void> {
