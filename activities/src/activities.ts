@@ -3,6 +3,7 @@ import type { ActivityDeps } from './deps';
 import { loadPostForPublish, markCancelled, markPublishing } from './lifecycle';
 import { recordOutcome } from './outcome';
 import { publishTarget } from './publish-target';
+import { publishRound } from './round';
 
 /** The publishing activities, bound to their dependencies; register the result with a worker. */
 export function createActivities(deps: ActivityDeps) {
@@ -12,6 +13,7 @@ export function createActivities(deps: ActivityDeps) {
     publishTarget: publishTarget(deps),
     recordOutcome: recordOutcome(deps),
     markCancelled: markCancelled(deps),
+    publishRound: publishRound(deps),
   } satisfies PublishActivities;
 }
 

@@ -1,3 +1,4 @@
+import type { Duration } from '@temporalio/common';
 import type { Actor, TargetOutcome } from './publish-post.contract';
 
 /**
@@ -16,6 +17,17 @@ export const PUBLISH_ERROR_TYPES = {
   inFlight: 'PublishInFlight',
   notCommitted: 'PostNotCommitted',
 } as const;
+
+/** The stable `kind` a failed target shows (status query, outcome, audit) for each failure type. */
+export const FAILURE_KINDS: Readonly<Record<string, string>> = {
+  [PUBLISH_ERROR_TYPES.validation]: 'validation',
+  [PUBLISH_ERROR_TYPES.auth]: 'auth',
+  [PUBLISH_ERROR_TYPES.duplicate]: 'duplicate',
+  [PUBLISH_ERROR_TYPES.permanent]: 'permanent',
+  [PUBLISH_ERROR_TYPES.rateLimited]: 'rate_limited',
+  [PUBLISH_ERROR_TYPES.retryable]: 'retryable',
+  [PUBLISH_ERROR_TYPES.inFlight]: 'retryable',
+};
 
 /** Failure types a publish retry policy must not retry. */
 export const NON_RETRYABLE_PUBLISH_ERRORS: readonly string[] = [
@@ -105,6 +117,35 @@ export interface MarkCancelledInput {
   actor?: Actor;
 }
 
+/** Input of `publishRound`. */
+export interface PublishRoundInput extends MarkPublishingInput {
+  /** The retry policy allows attempts after the first: a retryable failure is left to them, not recorded. */
+  retriesLeft: boolean;
+}
+
+/** A first attempt that failed, as the round saw it. */
+export interface FirstAttemptFailure extends TargetFailure {
+  /** Not to be retried: its type is non-retryable, or no attempts are left. */
+  final: boolean;
+  /** The platform's Retry-After, when it gave one. */
+  nextRetryDelay?: Duration;
+}
+
+/** What one target's first attempt in a round came to. */
+export type FirstAttempt =
+  { targetId: string; published: PublishTargetResult } | { targetId: string; failed: FirstAttemptFailure };
+
+/**
+ * A whole round in one activity: marked, first attempts at every target (unless the post has media to
+ * upload, which goes to heartbeating activities), and the outcome recorded when no attempt is left to a
+ * retry. `outcome` is absent when the workflow must finish the round (media, or retries to make).
+ */
+export interface PublishRoundResult {
+  marked: MarkPublishingResult;
+  attempts: FirstAttempt[];
+  outcome?: RecordOutcomeResult;
+}
+
 /** The activities of one post's publishing; implemented by `createActivities` in `@vibetribe/activities`. */
 export interface PublishActivities {
   loadPostForPublish(postId: string): Promise<PostSnapshot | null>;
@@ -112,4 +153,5 @@ export interface PublishActivities {
   publishTarget(input: PublishTargetInput): Promise<PublishTargetResult>;
   recordOutcome(input: RecordOutcomeInput): Promise<RecordOutcomeResult>;
   markCancelled(input: MarkCancelledInput): Promise<{ status: string }>;
+  publishRound(input: PublishRoundInput): Promise<PublishRoundResult>;
 }

@@ -81,3 +81,12 @@ export const LOCAL_BOOKKEEPING_OPTIONS: LocalActivityOptions = {
   localRetryThreshold: '10 seconds',
   retry: { initialInterval: '200 ms', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 };
+
+/**
+ * A whole round (`publishRound`) as one local activity. It fails only when the post cannot be marked
+ * (the database), which is retried like the bookkeeping; a platform call has its own, shorter bound.
+ */
+export const LOCAL_ROUND_OPTIONS: LocalActivityOptions = {
+  ...LOCAL_BOOKKEEPING_OPTIONS,
+  startToCloseTimeout: '90 seconds',
+};

@@ -4,7 +4,7 @@ import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createTimeSkippingEnv } from '@vibetribe/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import type { PublishActivities, RecordOutcomeInput } from './publish-post.activities';
+import type { FirstAttempt, PublishActivities, RecordOutcomeInput } from './publish-post.activities';
 import { retrySignal, statusQuery } from './publish-post.contract';
 import { publishPostWorkflow } from './publish-post';
 import { organizationIdKey, postIdKey, postStatusKey, scheduledAtKey } from './search-attributes';
@@ -61,6 +61,23 @@ function stubActivities(failuresLeft: number) {
       });
     },
     markCancelled: () => Promise.resolve({ status: 'cancelled' }),
+    // The three above in one, as `@vibetribe/activities` composes them; the stub failure is final.
+    publishRound: async ({ retriesLeft: _, ...mark }) => {
+      const marked = await activities.markPublishing(mark);
+      if (marked.kind === 'skip') return { marked, attempts: [] };
+      const req = { postId: mark.postId, targetId: 't1', version: marked.version };
+      const attempt: FirstAttempt = await activities.publishTarget(req).then(
+        (published) => ({ targetId: 't1', published }),
+        (err: Error) => ({
+          targetId: 't1',
+          failed: { targetId: 't1', kind: 'permanent', message: err.message, final: true },
+        }),
+      );
+      const failures =
+        'failed' in attempt ? [{ targetId: 't1', kind: 'permanent', message: attempt.failed.message }] : [];
+      const outcome = await activities.recordOutcome({ ...req, round: mark.round, failures });
+      return { marked, attempts: [attempt], outcome };
+    },
   };
   return { activities, rounds };
 }

@@ -12,12 +12,15 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import {
+  FAILURE_KINDS,
+  type FirstAttempt,
   NON_RETRYABLE_PUBLISH_ERRORS,
-  PUBLISH_ERROR_TYPES,
+  type MarkPublishingResult,
   type PublishActivities,
   type PublishReason,
   type PublishTargetInput,
   type PublishTargetResult,
+  type RecordOutcomeResult,
   type TargetFailure,
 } from './publish-post.activities';
 import {
@@ -40,6 +43,7 @@ import {
   DEFAULT_RETRY_WINDOW_MS,
   LOCAL_BOOKKEEPING_OPTIONS,
   LOCAL_FIRST_PUBLISH_OPTIONS,
+  LOCAL_ROUND_OPTIONS,
   MAX_PUBLISH_ROUNDS,
   publishFallbackOptions,
   publishTargetOptions,
@@ -72,9 +76,18 @@ export const LOCAL_FIRST_PUBLISH_PATCH = 'vt-publish-post-local-first-publish-v1
  */
 export const TARGETS_FROM_INPUT_PATCH = 'vt-publish-post-targets-from-input-v1';
 
+/**
+ * Patch id of a round as one local activity (`publishRound`: mark, first attempts, outcome) instead of
+ * three in a row: one activation of the workflow instead of three. The `publishing` search attribute is
+ * then only upserted when the round goes on past that activity (media, retries): a round that ends in
+ * it ends in the same workflow task, where nobody could see `publishing` anyway.
+ */
+export const ONE_ACTIVITY_ROUND_PATCH = 'vt-publish-post-one-activity-round-v1';
+
 const remoteBookkeeping = proxyActivities<PublishActivities>(BOOKKEEPING_OPTIONS);
 const localBookkeeping = proxyLocalActivities<PublishActivities>(LOCAL_BOOKKEEPING_OPTIONS);
 const localPublisher = proxyLocalActivities<PublishActivities>(LOCAL_FIRST_PUBLISH_OPTIONS);
+const localRound = proxyLocalActivities<PublishActivities>(LOCAL_ROUND_OPTIONS);
 
 /** How a round reaches the activities. */
 interface Publishers {
@@ -97,16 +110,6 @@ interface Flow {
   cancel?: { reason?: string; actor?: Actor };
   retry?: { actor?: Actor };
 }
-
-const FAILURE_KINDS: Record<string, string> = {
-  [PUBLISH_ERROR_TYPES.validation]: 'validation',
-  [PUBLISH_ERROR_TYPES.auth]: 'auth',
-  [PUBLISH_ERROR_TYPES.duplicate]: 'duplicate',
-  [PUBLISH_ERROR_TYPES.permanent]: 'permanent',
-  [PUBLISH_ERROR_TYPES.rateLimited]: 'rate_limited',
-  [PUBLISH_ERROR_TYPES.retryable]: 'retryable',
-  [PUBLISH_ERROR_TYPES.inFlight]: 'retryable',
-};
 
 const awaitingRetry = (state: PublishState) => state === 'failed' || state === 'partially_published';
 
@@ -257,24 +260,45 @@ async function publishRound(
   const { bookkeeping } = publishers;
   flow.state = 'publishing';
   flow.retry = undefined;
-  markSearchAttributes('publishing');
-  const marked = await bookkeeping.markPublishing({ postId: input.postId, version: flow.version, ...opts });
+  const oneActivity = publishers.localFirst && patched(ONE_ACTIVITY_ROUND_PATCH);
+  let firstAttempts = new Map<string, FirstAttempt>();
+  let marked: MarkPublishingResult;
+  if (oneActivity) {
+    const round = await localRound.publishRound({
+      postId: input.postId,
+      version: flow.version,
+      ...opts,
+      retriesLeft: publishers.fallback !== undefined,
+    });
+    marked = round.marked;
+    if (round.outcome && marked.kind === 'ready') {
+      flow.version = marked.version;
+      endRound(flow, round.outcome);
+      return;
+    }
+    firstAttempts = new Map(round.attempts.map((a) => [a.targetId, a]));
+    if (marked.kind === 'ready') markSearchAttributes('publishing');
+  } else {
+    markSearchAttributes('publishing');
+    marked = await bookkeeping.markPublishing({ postId: input.postId, version: flow.version, ...opts });
+  }
   if (marked.kind === 'skip') {
     flow.state =
       marked.status === 'published' || marked.status === 'partially_published' ? marked.status : 'cancelled';
     markSearchAttributes(flow.state);
     return;
   }
-  flow.version = marked.version;
+  const { version } = marked;
+  flow.version = version;
   for (const target of marked.targets) updateTarget(flow, target);
   const failures = await Promise.all(
     marked.targets.map(async (target): Promise<TargetFailure | undefined> => {
       try {
-        const done = await publishTarget(
-          publishers,
-          { postId: input.postId, targetId: target.targetId, version: marked.version },
-          marked.withMedia === true,
-        );
+        const req = { postId: input.postId, targetId: target.targetId, version };
+        const first = firstAttempts.get(target.targetId);
+        const done = first
+          ? await finishTarget(publishers, req, first)
+          : await publishTarget(publishers, req, marked.withMedia === true);
         updateTarget(flow, {
           ...target,
           status: 'published',
@@ -284,7 +308,7 @@ async function publishRound(
         });
         return undefined;
       } catch (err) {
-        const failure = describeFailure(target.targetId, err);
+        const failure = err instanceof FinalAttempt ? err.failure : describeFailure(target.targetId, err);
         updateTarget(flow, {
           ...target,
           status: 'failed',
@@ -296,13 +320,37 @@ async function publishRound(
   );
   const outcome = await bookkeeping.recordOutcome({
     postId: input.postId,
-    version: marked.version,
+    version,
     round: opts.round,
     failures: failures.filter((f): f is TargetFailure => f !== undefined),
   });
+  endRound(flow, outcome);
+}
+
+function endRound(flow: Flow, outcome: RecordOutcomeResult): void {
   flow.targets = outcome.targets;
   flow.state = outcome.status;
   markSearchAttributes(outcome.status);
+}
+
+/** A first attempt's failure that ends the target (thrown so the round records it as the activity's own words). */
+class FinalAttempt extends Error {
+  constructor(readonly failure: TargetFailure) {
+    super(failure.message);
+  }
+}
+
+/** After `publishRound`'s first attempt: its result, its final failure, or the attempts left after the backoff. */
+async function finishTarget(
+  p: Publishers,
+  req: PublishTargetInput,
+  first: FirstAttempt,
+): Promise<PublishTargetResult> {
+  if ('published' in first) return first.published;
+  const { final, nextRetryDelay, ...failure } = first.failed;
+  if (final || !p.fallback) throw new FinalAttempt(failure);
+  await sleep(nextRetryDelay ?? p.firstRetryDelayMs);
+  return p.fallback.publishTarget(req);
 }
 
 /**

@@ -20,9 +20,10 @@ const FIXTURES = join(__dirname, '../../../workflows/src/__fixtures__');
  * The fixture set this code records, named for the newest patch its histories take. Earlier sets stay:
  * they are the histories of posts that earlier code started, which the current code must still replay
  * (`remote-activities-*`: before the bookkeeping and the first publish attempt became local activities;
- * `local-first-*`: before the starter sent the targets).
+ * `local-first-*`: before the starter sent the targets; `targets-in-input-*`: before a round became one
+ * local activity).
  */
-const FIXTURE_SET = 'targets-in-input';
+const FIXTURE_SET = 'one-activity-round';
 
 let h: Harness;
 beforeAll(async () => {
