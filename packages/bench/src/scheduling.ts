@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { Client, Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { initOrm, type MikroORM, Organization, SocialAccount, User } from '@vibetribe/database';
 import { startXEmulator, type XEmulator } from '@vibetribe/emulators';
 import { createSecretBox } from '@vibetribe/runtime';
@@ -134,8 +135,79 @@ async function settled(w: World, posts: readonly BenchPost[], timeoutMs: number)
 }
 
 /**
- * Starts `calibrationStarts` workflows due in an hour (they never fire during the run and are terminated at
- * the end) and returns the measured starts per second, so the window can open ~20 s after seeding ends.
+ * Workflow tasks waiting on the task queue itself (not a worker's sticky queue): after seeding, the
+ * first tasks of started workflows that no worker has picked up yet. -1 when the server cannot say.
+ */
+async function workflowTaskBacklog(w: World): Promise<number> {
+  const { TaskQueueKind, TaskQueueType } = temporal.api.enums.v1;
+  try {
+    const res = await w.client.workflowService.describeTaskQueue({
+      namespace: w.client.options.namespace,
+      taskQueue: { name: w.taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+      taskQueueType: TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+      reportStats: true,
+    });
+    return Number(res.stats?.approximateBacklogCount ?? 0);
+  } catch {
+    return -1;
+  }
+}
+
+/** Milliseconds since the epoch of a history event's time. */
+function eventMs(e: temporal.api.history.v1.IHistoryEvent): number {
+  const t = e.eventTime;
+  return t ? Number(t.seconds ?? 0) * 1000 + Math.round((t.nanos ?? 0) / 1e6) : Number.NaN;
+}
+
+/**
+ * Where the lateness of `sample` came from, read from their histories: the server firing the timer
+ * late (timer fired − due), handing the woken workflow task to the worker (task started − timer
+ * fired), and the worker's round up to the emulator's receipt (receipt − task started).
+ */
+async function latenessParts(w: World, sample: { post: BenchPost; receivedAt: number }[]): Promise<string> {
+  const { EventType } = temporal.api.enums.v1;
+  const parts = { timer: [] as number[], dispatch: [] as number[], round: [] as number[] };
+  await mapLimit(sample, 8, async ({ post, receivedAt }) => {
+    const history = await w.client.workflow.getHandle(publishWorkflowId(post.postId)).fetchHistory();
+    const events = history.events ?? [];
+    const fired = events.findIndex((e) => e.eventType === EventType.EVENT_TYPE_TIMER_FIRED);
+    const started = events.findIndex(
+      (e, i) => i > fired && e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
+    );
+    if (fired < 0 || started < 0) return;
+    const firedAt = eventMs(events[fired]!);
+    const startedAt = eventMs(events[started]!);
+    parts.timer.push(firedAt - post.scheduledAt!.getTime());
+    parts.dispatch.push(startedAt - firedAt);
+    parts.round.push(receivedAt - startedAt);
+  });
+  const show = (ms: number[]) => `p50 ${quantile(ms, 0.5)} / max ${quantile(ms, 1)}`;
+  return `timer ${show(parts.timer)}, dispatch ${show(parts.dispatch)}, round ${show(parts.round)} ms`;
+}
+
+/** Reports the first workflow tasks still queued every 2 s after seeding, until none are or the window opens. */
+async function watchFirstTasks(w: World, seeded: number, windowStart: number): Promise<void> {
+  const seen: string[] = [];
+  for (;;) {
+    const backlog = await workflowTaskBacklog(w);
+    const at = Date.now();
+    seen.push(`+${Math.round((at - seeded) / 1000)}s ${backlog}`);
+    const late = at >= windowStart && backlog > 0;
+    if (backlog <= 0 || late) {
+      progress(
+        `${late ? 'warning: ' : ''}scheduling-lateness: first workflow tasks queued after seeding: ` +
+          `${seen.join(', ')}${late ? ' as the window opened (raise BENCH_SCHEDULING_LEAD_S)' : ''}`,
+      );
+      return;
+    }
+    await sleep(Math.min(2_000, Math.max(0, windowStart - at)));
+  }
+}
+
+/**
+ * Starts `calibrationStarts` workflows due in an hour (they never fire during the run and are terminated
+ * at the end) and returns the measured starts per second, so the window can open `schedulingLeadS`
+ * after seeding ends.
  */
 async function startRate(w: World): Promise<number> {
   const n = w.cfg.calibrationStarts;
@@ -148,8 +220,9 @@ async function startRate(w: World): Promise<number> {
 }
 
 /**
- * scheduling-lateness: 2,000 posts due evenly over one 60 s window that opens ~20 s after seeding (rows
- * and workflow starts) ends; lateness = the emulator's receipt time minus the post's scheduled time.
+ * scheduling-lateness: 2,000 posts due evenly over one 60 s window that opens `schedulingLeadS` after
+ * seeding (rows and workflow starts) ends; lateness = the emulator's receipt time minus the post's
+ * scheduled time.
  */
 async function lateness(w: World, publisher: ChildService): Promise<void> {
   const { cfg } = w;
@@ -172,6 +245,8 @@ async function lateness(w: World, publisher: ChildService): Promise<void> {
   if (windowStart - seeded < cfg.schedulingLeadS * 500)
     progress('warning: starting took most of the lead; raise BENCH_START_BUDGET_FACTOR');
 
+  // How fast the system works off the seeding: a queue left when the window opens is measured too.
+  void watchFirstTasks(w, seeded, windowStart);
   const texts = new Set(posts.map((p) => p.text));
   const lastDue = windowStart + windowMs;
   const cpuBefore = cpuTimeMs(publisher.process.pid);
@@ -194,6 +269,8 @@ async function lateness(w: World, publisher: ChildService): Promise<void> {
 
   const got = receipts(w.emulator, texts);
   const late: number[] = [];
+  const arrivals: { post: BenchPost; receivedAt: number; late: number }[] = [];
+  const bySlice = new Map<number, number[]>();
   let lost = 0;
   let duplicated = 0;
   for (const post of posts) {
@@ -203,8 +280,23 @@ async function lateness(w: World, publisher: ChildService): Promise<void> {
       continue;
     }
     duplicated += times.length - 1;
-    late.push(Math.min(...times) - post.scheduledAt!.getTime());
+    const ms = Math.min(...times) - post.scheduledAt!.getTime();
+    late.push(ms);
+    arrivals.push({ post, receivedAt: Math.min(...times), late: ms });
+    const slice = Math.floor((post.scheduledAt!.getTime() - windowStart) / 5_000);
+    const inSlice = bySlice.get(slice);
+    if (inSlice) inSlice.push(ms);
+    else bySlice.set(slice, [ms]);
   }
+  // Where in the window the late ones were: a stall shows as a few slices, a slow system as all of them.
+  progress(
+    `scheduling-lateness: max lateness (ms) per 5 s of due time: ` +
+      [...bySlice.entries()].map(([slice, ms]) => `${slice * 5}s ${quantile(ms, 1)}`).join(', '),
+  );
+  const latest = [...arrivals].sort((a, b) => b.late - a.late).slice(0, 40);
+  const everyFiftieth = arrivals.filter((_, i) => i % 50 === 0);
+  progress(`scheduling-lateness: the 40 latest: ${await latenessParts(w, latest)}`);
+  progress(`scheduling-lateness: every 50th: ${await latenessParts(w, everyFiftieth)}`);
   if (lost > 0)
     progress(
       `scheduling-lateness: ${lost} posts not received within ${cfg.schedulingDeadlineS} s of the last due ` +
@@ -388,6 +480,29 @@ async function terminateLeftovers(client: Client, taskQueues: string[]): Promise
 }
 
 /**
+ * Deletes every workflow this run started (histories and visibility rows): the dev server keeps closed
+ * histories for the namespace's retention, and a run leaves ~5,000. In one SQLite file they add up, and
+ * later runs measured a slower server (lateness p99 2.6 s on a 2.4 GB file, 0.5 s after wiping it).
+ */
+async function deleteWorkflows(client: Client, taskQueues: string[]): Promise<void> {
+  for (const queue of taskQueues) {
+    const runs: { workflowId: string; runId: string }[] = [];
+    for await (const wf of client.workflow.list({ query: `TaskQueue = '${queue}'` })) {
+      runs.push({ workflowId: wf.workflowId, runId: wf.runId });
+    }
+    const done = await mapLimit(runs, 8, (execution) =>
+      client.workflowService
+        .deleteWorkflowExecution({ namespace: client.options.namespace, workflowExecution: execution })
+        .then(
+          () => true,
+          () => false,
+        ),
+    );
+    progress(`deleted ${done.filter(Boolean).length} of ${runs.length} workflows of ${queue}`);
+  }
+}
+
+/**
  * `scheduling`: the real publishing worker (`services/worker/dist/main.js`, its own process, unique task
  * queue, real activities against Postgres and NATS) publishing to an in-process X emulator. Prints
  * `scheduling-lateness`, then `publish-throughput` against a no-op workflow baseline.
@@ -459,9 +574,14 @@ export async function schedulingBench(cfg: BenchConfig): Promise<void> {
     await throughput(w, publisher);
   } finally {
     await publisher?.stop();
-    await terminateLeftovers(client, [taskQueue, `bench-baseline-${runId}`]).catch((err: unknown) =>
+    const queues = [taskQueue, `bench-baseline-${runId}`];
+    await terminateLeftovers(client, queues).catch((err: unknown) =>
       progress(`could not list leftover workflows: ${String(err)}`),
     );
+    if (!cfg.keepData)
+      await deleteWorkflows(client, queues).catch((err: unknown) =>
+        progress(`could not delete the run's workflows: ${String(err)}`),
+      );
     if (!cfg.keepData)
       await deleteBenchData(orm, created).catch((err: unknown) => progress(`cleanup: ${String(err)}`));
     await connection.close();
