@@ -74,11 +74,16 @@ temporal_up() {
     # (35 → 101 starts/s measured by the scheduling benchmark), still durable across process restarts.
     # Eager activity execution: a worker that completes a workflow task gets the activity it scheduled in
     # the same response, instead of the server queueing it for the next poll (one round trip per post).
+    # Timer and transfer queue polls: the dev server has one history shard, and each queue polls at most
+    # 20 times a second by default, so posts falling due together wait for a poll to fire their timers
+    # and to hand the woken workflow task to matching.
     log "starting temporal dev server on 127.0.0.1:$TEMPORAL_PORT (Web UI on $TEMPORAL_UI_PORT)"
     setsid nohup "$TEMPORAL_CLI_PATH" server start-dev --ip 127.0.0.1 --port "$TEMPORAL_PORT" --ui-port "$TEMPORAL_UI_PORT" \
       --db-filename "$STATE_DIR/temporal/temporal.db" --namespace "$TEMPORAL_NAMESPACE" --log-level warn \
       --sqlite-pragma journal_mode=wal --sqlite-pragma synchronous=normal \
       --dynamic-config-value system.enableActivityEagerExecution=true \
+      --dynamic-config-value history.timerProcessorMaxPollRPS=200 \
+      --dynamic-config-value history.transferProcessorMaxPollRPS=200 \
       "${sa_flags[@]}" >>"$LOG_DIR/temporal.log" 2>&1 </dev/null &
     echo $! >"$RUN_DIR/temporal.pid"
   fi
