@@ -26,6 +26,20 @@ async function connectX(gw: TestGateway, owner: Member): Promise<string> {
   return res.body.id as string;
 }
 
+/** A draft with `content` on one account, through the API of `gw`. */
+function createPost(gw: TestGateway, m: Member, accountId: string, content: string) {
+  return gw.api('POST', '/api/v1/posts', {
+    token: m.token,
+    body: { content, target_account_ids: [accountId] },
+  });
+}
+
+/** A new organization's owner and one connected X account. */
+async function ownerWithAccount(name: string): Promise<{ owner: Member; accountId: string }> {
+  const owner = await a.register(name);
+  return { owner, accountId: await connectX(a, owner) };
+}
+
 const knex = () => a.deps.orm.em.getKnex();
 const version = async (orgId: string) =>
   String(
@@ -36,28 +50,23 @@ const version = async (orgId: string) =>
     ).n ?? 0,
   );
 
-async function list(gw: TestGateway, m: Member, qs = 'limit=10') {
-  const res = await gw.api('GET', `/api/v1/posts?${qs}`, {
+function list(gw: TestGateway, m: Member, qs = 'limit=10') {
+  return gw.api('GET', `/api/v1/posts?${qs}`, {
     token: m.token,
     headers: { 'x-organization-id': m.orgId },
   });
-  return res;
 }
 
 describe('post list cache: every committed change is seen, from any writer, on every instance', () => {
   let owner: Member;
   let accountId: string;
   beforeAll(async () => {
-    owner = await a.register('Owner');
-    accountId = await connectX(a, owner);
+    ({ owner, accountId } = await ownerWithAccount('Owner'));
   });
 
   test("read-your-writes on one instance, and the other instance's writes", async () => {
     expect((await list(a, owner)).body.data).toEqual([]);
-    const created = await a.api('POST', '/api/v1/posts', {
-      token: owner.token,
-      body: { content: 'first', target_account_ids: [accountId] },
-    });
+    const created = await createPost(a, owner, accountId, 'first');
     expect(created.status).toBe(201);
     // Twice: the second is served from the cache, and must be the same.
     for (let i = 0; i < 2; i++) {
@@ -77,10 +86,7 @@ describe('post list cache: every committed change is seen, from any writer, on e
   });
 
   test('writes that bypass the gateway (the worker, psql) are seen at once', async () => {
-    const created = await a.api('POST', '/api/v1/posts', {
-      token: owner.token,
-      body: { content: 'worker changes me', target_account_ids: [accountId] },
-    });
+    const created = await createPost(a, owner, accountId, 'worker changes me');
     const id = created.body.id as string;
     expect((await list(a, owner)).body.data[0].targets[0].status).toBe('pending');
     expect((await list(a, owner)).body.data[0].targets[0].status).toBe('pending');
@@ -128,10 +134,7 @@ describe('post list cache: every committed change is seen, from any writer, on e
   test('every page and filter is cached separately and all follow changes', async () => {
     const before = (await list(a, owner, 'limit=1')).body;
     await list(a, owner, 'limit=1&status=draft');
-    const created = await a.api('POST', '/api/v1/posts', {
-      token: owner.token,
-      body: { content: 'newest draft', target_account_ids: [accountId] },
-    });
+    const created = await createPost(a, owner, accountId, 'newest draft');
     expect((await list(a, owner, 'limit=1')).body.data[0].id).toBe(created.body.id);
     expect((await list(a, owner, 'limit=1&status=draft')).body.data[0].id).toBe(created.body.id);
     expect((await list(a, owner, 'limit=1')).body.next_cursor).not.toBe(before.next_cursor);
@@ -180,12 +183,8 @@ describe('post list cache: every committed change is seen, from any writer, on e
   });
 
   test('without X-Organization-Id: the only organization, or 422 for several', async () => {
-    const solo = await a.register('Solo');
-    const acc = await connectX(a, solo);
-    await a.api('POST', '/api/v1/posts', {
-      token: solo.token,
-      body: { content: 'solo post', target_account_ids: [acc] },
-    });
+    const { owner: solo, accountId: acc } = await ownerWithAccount('Solo');
+    await createPost(a, solo, acc, 'solo post');
     const res = await a.api('GET', '/api/v1/posts', { token: solo.token });
     expect(res.status).toBe(200);
     expect(res.body.data.map((p: { content: string }) => p.content)).toEqual(['solo post']);
@@ -199,13 +198,9 @@ describe('post list cache: every committed change is seen, from any writer, on e
 
 describe('post_list_versions (the triggers behind the cache)', () => {
   test('one bump per committed transaction that changes posts or targets; none on rollback', async () => {
-    const owner = await a.register('Versions');
-    const accountId = await connectX(a, owner);
+    const { owner, accountId } = await ownerWithAccount('Versions');
     const v0 = BigInt(await version(owner.orgId));
-    const created = await a.api('POST', '/api/v1/posts', {
-      token: owner.token,
-      body: { content: 'v', target_account_ids: [accountId] },
-    });
+    const created = await createPost(a, owner, accountId, 'v');
     const v1 = BigInt(await version(owner.orgId));
     expect(v1).toBe(v0 + 1n);
     // Several rows of both tables in one transaction: one bump.
@@ -230,12 +225,8 @@ describe('post_list_versions (the triggers behind the cache)', () => {
   });
 
   test("deleting an organization removes its versions and doesn't fail on its posts' triggers", async () => {
-    const owner = await a.register('Doomed');
-    const accountId = await connectX(a, owner);
-    await a.api('POST', '/api/v1/posts', {
-      token: owner.token,
-      body: { content: 'doomed', target_account_ids: [accountId] },
-    });
+    const { owner, accountId } = await ownerWithAccount('Doomed');
+    await createPost(a, owner, accountId, 'doomed');
     expect(await version(owner.orgId)).not.toBe('0');
     await knex()('organizations').where('id', owner.orgId).delete();
     expect(await version(owner.orgId)).toBe('0');
