@@ -3,7 +3,7 @@ import {
   FAILURE_KINDS,
   type FirstAttempt,
   type FirstAttemptFailure,
-  NON_RETRYABLE_PUBLISH_ERRORS,
+  isFinalPublishFailure,
   type PublishRoundInput,
   type PublishRoundResult,
 } from '@vibetribe/workflows';
@@ -24,7 +24,7 @@ export function firstAttemptFailure(
       targetId,
       kind: FAILURE_KINDS[type] ?? 'error',
       message: err.message,
-      final: !retriesLeft || err.nonRetryable || NON_RETRYABLE_PUBLISH_ERRORS.includes(type),
+      final: !retriesLeft || isFinalPublishFailure(err),
       ...(err.nextRetryDelay != null ? { nextRetryDelay: err.nextRetryDelay } : {}),
     };
   }

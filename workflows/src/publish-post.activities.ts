@@ -37,6 +37,14 @@ export const NON_RETRYABLE_PUBLISH_ERRORS: readonly string[] = [
   PUBLISH_ERROR_TYPES.permanent,
 ];
 
+/** A publish failure no attempt may retry: marked non-retryable, or of a type the policy never retries. */
+export function isFinalPublishFailure(failure: {
+  type?: string | null;
+  nonRetryable?: boolean | null;
+}): boolean {
+  return failure.nonRetryable === true || NON_RETRYABLE_PUBLISH_ERRORS.includes(failure.type ?? '');
+}
+
 /** Why a publishing round started, as the audit trail and the status event say it. */
 export type PublishReason = 'timer_fired' | 'publish_now' | 'retry';
 

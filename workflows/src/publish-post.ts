@@ -1,3 +1,4 @@
+import type { Duration } from '@temporalio/common';
 import {
   ActivityFailure,
   allHandlersFinished,
@@ -14,7 +15,7 @@ import {
 import {
   FAILURE_KINDS,
   type FirstAttempt,
-  NON_RETRYABLE_PUBLISH_ERRORS,
+  isFinalPublishFailure,
   type MarkPublishingResult,
   type PublishActivities,
   type PublishReason,
@@ -349,8 +350,7 @@ async function finishTarget(
   if ('published' in first) return first.published;
   const { final, nextRetryDelay, ...failure } = first.failed;
   if (final || !p.fallback) throw new FinalAttempt(failure);
-  await sleep(nextRetryDelay ?? p.firstRetryDelayMs);
-  return p.fallback.publishTarget(req);
+  return retryAfterFirst(p.fallback, req, nextRetryDelay ?? p.firstRetryDelayMs);
 }
 
 /**
@@ -367,14 +367,20 @@ async function publishTarget(
     return await localPublisher.publishTarget(req);
   } catch (err) {
     const cause = err instanceof ActivityFailure ? err.cause : err;
-    const final =
-      cause instanceof ApplicationFailure &&
-      (cause.nonRetryable || NON_RETRYABLE_PUBLISH_ERRORS.includes(cause.type ?? ''));
-    if (final || !p.fallback) throw err;
-    const delay = cause instanceof ApplicationFailure ? cause.nextRetryDelay : undefined;
-    await sleep(delay ?? p.firstRetryDelayMs);
-    return p.fallback.publishTarget(req);
+    const failure = cause instanceof ApplicationFailure ? cause : undefined;
+    if ((failure && isFinalPublishFailure(failure)) || !p.fallback) throw err;
+    return retryAfterFirst(p.fallback, req, failure?.nextRetryDelay ?? p.firstRetryDelayMs);
   }
+}
+
+/** The attempts left after a failed first attempt, once the first backoff (or the platform's Retry-After) has passed. */
+async function retryAfterFirst(
+  fallback: PublishActivities,
+  req: PublishTargetInput,
+  delay: Duration,
+): Promise<PublishTargetResult> {
+  await sleep(delay);
+  return fallback.publishTarget(req);
 }
 
 function updateTarget(flow: Flow, next: TargetOutcome): void {
