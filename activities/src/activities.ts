@@ -1,19 +1,37 @@
+import { Context } from '@temporalio/activity';
 import type { PublishActivities } from '@vibetribe/workflows';
 import type { ActivityDeps } from './deps';
+import { gate as gateOf, type Gate, UNGATED } from './gate';
 import { loadPostForPublish, markCancelled, markPublishing } from './lifecycle';
 import { recordOutcome } from './outcome';
 import { publishTarget } from './publish-target';
 import { publishRound } from './round';
 
+/** True inside a local activity (false outside any activity, as when a test calls one directly). */
+function runningLocally(): boolean {
+  try {
+    return Context.current().info.isLocal;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs `fn` through `gate` when it runs as a local activity; a regular activity has the worker's slots. */
+function localThrough<I, O>(gate: Gate, fn: (input: I) => Promise<O>): (input: I) => Promise<O> {
+  return (input) => (runningLocally() ? gate.run(() => fn(input)) : fn(input));
+}
+
 /** The publishing activities, bound to their dependencies; register the result with a worker. */
 export function createActivities(deps: ActivityDeps) {
+  const gate = deps.localConcurrency ? gateOf(deps.localConcurrency) : UNGATED;
   return {
-    loadPostForPublish: loadPostForPublish(deps),
-    markPublishing: markPublishing(deps),
-    publishTarget: publishTarget(deps),
-    recordOutcome: recordOutcome(deps),
-    markCancelled: markCancelled(deps),
-    publishRound: publishRound(deps),
+    loadPostForPublish: localThrough(gate, loadPostForPublish(deps)),
+    markPublishing: localThrough(gate, markPublishing(deps)),
+    publishTarget: localThrough(gate, publishTarget(deps)),
+    recordOutcome: localThrough(gate, recordOutcome(deps)),
+    markCancelled: localThrough(gate, markCancelled(deps)),
+    // Always local: waits out its hold, then goes through the gate itself.
+    publishRound: publishRound(deps, gate),
   } satisfies PublishActivities;
 }
 

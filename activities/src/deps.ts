@@ -19,6 +19,11 @@ export interface ActivityDeps {
   loadMedia?: MediaLoader;
   /** Attempts during which a missing post or a version behind the workflow's is retried (the starter has not committed yet). Default 5. */
   commitWaitAttempts?: number;
+  /**
+   * Local activities that may use the database at once (a held round's wait does not count): the
+   * worker's local-activity slots also hold rounds waiting for their second. Default: unbounded.
+   */
+  localConcurrency?: number;
   /** How far before the ledger intent a reconciliation looks for our post. Default 30 s. */
   lookupSkewMs?: number;
 }

@@ -38,6 +38,16 @@ export function loadPostForPublish(deps: ActivityDeps) {
   };
 }
 
+/**
+ * A held timer round's post that the gateway rescheduled after the workflow's time (a newer version
+ * than the workflow has seen, due later): its signal is on the way, and the round must not publish.
+ * A time moved by an operator's signal alone is the workflow's, and leaves the row's older time behind.
+ */
+function movedLater(post: PostRow, input: MarkPublishingInput): boolean {
+  if (!input.dueAt || post.status !== 'scheduled' || post.version <= input.version) return false;
+  return post.scheduledAt !== null && post.scheduledAt.getTime() > Date.parse(input.dueAt);
+}
+
 /** Starts a round: locks the post, moves it and its unpublished targets to `publishing`, or says why not. */
 export function markPublishing(deps: ActivityDeps) {
   return async (input: MarkPublishingInput): Promise<MarkPublishingResult> => {
@@ -55,6 +65,10 @@ export function markPublishing(deps: ActivityDeps) {
       }
       if (post.version < input.version)
         stillWaitingForCommit(deps, `post ${post.id} is at v${post.version}, not v${input.version}`);
+      if (movedLater(post, input)) {
+        const scheduledAt = post.scheduledAt!.toISOString();
+        return { result: { kind: 'later', scheduledAt, version: post.version } as const };
+      }
       const previous = post.status;
       const todo = post.targets.filter((t) => t.status !== 'published' && t.status !== 'cancelled');
       for (const t of todo) t.status = 'publishing';

@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import {
   FAILURE_KINDS,
@@ -8,6 +9,7 @@ import {
   type PublishRoundResult,
 } from '@vibetribe/workflows';
 import type { ActivityDeps } from './deps';
+import { type Gate, UNGATED } from './gate';
 import { markPublishing } from './lifecycle';
 import { recordOutcome } from './outcome';
 import { publishTarget } from './publish-target';
@@ -34,20 +36,36 @@ export function firstAttemptFailure(
 }
 
 /**
+ * How long a held round still waits: `holdMs` as the workflow's clock saw it when its task started,
+ * less the time since (by the worker's clock, the server's in this deployment), so a task that
+ * waited in a busy worker does not wait again. A retried attempt does not wait: the first reached
+ * the time.
+ */
+function holdFor(input: PublishRoundInput): number {
+  if (!input.holdMs || input.holdMs <= 0 || Context.current().info.attempt > 1) return 0;
+  const left = input.dueAt ? Date.parse(input.dueAt) - Date.now() : input.holdMs;
+  // The lesser: under a time-skipping test server, the workflow's clock runs ahead of this one.
+  return Math.max(0, Math.min(input.holdMs, left));
+}
+
+/**
  * One publishing round in one activity: the same three steps as `markPublishing`, `publishTarget` and
  * `recordOutcome` (same rows, audit entries, events and ledger), so a round costs the workflow one
  * activation instead of three. A target's failure is returned, not thrown, and so is a failure to record
  * the outcome (the workflow then records it): only a failed `markPublishing` fails the activity, before
  * any platform call.
+ *
+ * A held round (`holdMs`) first waits out the time left before the post is due, outside `gate`, which
+ * bounds the rounds that use the database at once.
  */
-export function publishRound(deps: ActivityDeps) {
+export function publishRound(deps: ActivityDeps, gate: Gate = UNGATED) {
   const mark = markPublishing(deps);
   const publish = publishTarget(deps);
   const record = recordOutcome(deps);
-  return async (input: PublishRoundInput): Promise<PublishRoundResult> => {
-    const { retriesLeft, ...markInput } = input;
+  const round = async (input: PublishRoundInput): Promise<PublishRoundResult> => {
+    const { retriesLeft, holdMs: _held, ...markInput } = input;
     const marked = await mark(markInput);
-    if (marked.kind === 'skip' || marked.withMedia) return { marked, attempts: [] };
+    if (marked.kind !== 'ready' || marked.withMedia) return { marked, attempts: [] };
     const attempts = await Promise.all(
       marked.targets.map(({ targetId }) =>
         publish({ postId: input.postId, targetId, version: marked.version }).then(
@@ -75,5 +93,10 @@ export function publishRound(deps: ActivityDeps) {
       deps.logger.warn({ err, postId: input.postId }, 'round outcome not recorded; the workflow records it');
       return { marked, attempts };
     }
+  };
+  return async (input: PublishRoundInput): Promise<PublishRoundResult> => {
+    const hold = holdFor(input);
+    if (hold > 0) await Context.current().sleep(hold);
+    return gate.run(() => round(input));
   };
 }

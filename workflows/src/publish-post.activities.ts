@@ -64,6 +64,11 @@ export interface MarkPublishingInput {
   round: number;
   reason: PublishReason;
   actor?: Actor;
+  /**
+   * The time the workflow is publishing for (a timer round). A post the gateway moved later meanwhile
+   * (a newer version with a later time in the row) is not published: the result is `later`.
+   */
+  dueAt?: string;
 }
 
 /** Either the targets to publish now (at the version to publish), or why there is nothing to do. */
@@ -75,7 +80,9 @@ export type MarkPublishingResult =
       /** Media to upload: the publish goes straight to a (heartbeating) activity, not a local first attempt. */
       withMedia?: boolean;
     }
-  | { kind: 'skip'; status: string; reason: 'missing' | 'deleted' | 'not_publishable' };
+  | { kind: 'skip'; status: string; reason: 'missing' | 'deleted' | 'not_publishable' }
+  /** The row was rescheduled after `dueAt` while the round was held: wait again, for this time and version. */
+  | { kind: 'later'; scheduledAt: string; version: number };
 
 /** Input of `publishTarget`: content is read from the database at this version. */
 export interface PublishTargetInput {
@@ -129,6 +136,12 @@ export interface MarkCancelledInput {
 export interface PublishRoundInput extends MarkPublishingInput {
   /** The retry policy allows attempts after the first: a retryable failure is left to them, not recorded. */
   retriesLeft: boolean;
+  /**
+   * Milliseconds to wait before marking the post (a round that woke ahead of its time), by the
+   * workflow's clock at its task's start; the activity waits until `dueAt` by its own clock when that
+   * comes sooner. Only the first attempt waits.
+   */
+  holdMs?: number;
 }
 
 /** A first attempt that failed, as the round saw it. */

@@ -46,6 +46,8 @@ import {
   LOCAL_FIRST_PUBLISH_OPTIONS,
   LOCAL_ROUND_OPTIONS,
   MAX_PUBLISH_ROUNDS,
+  PUBLISH_APPROACH_MS,
+  PUBLISH_LEAD_MS,
   publishFallbackOptions,
   publishTargetOptions,
 } from './publish-post.options';
@@ -85,6 +87,13 @@ export const TARGETS_FROM_INPUT_PATCH = 'vt-publish-post-targets-from-input-v1';
  */
 export const ONE_ACTIVITY_ROUND_PATCH = 'vt-publish-post-one-activity-round-v1';
 
+/**
+ * Patch id of a timer round held to the second: the timer fires `PUBLISH_LEAD_MS` early and
+ * `publishRound` waits out the rest in the worker, then marks the post (skipping it when the row was
+ * rescheduled later or deleted meanwhile). A deleted post found so also gets its targets cancelled.
+ */
+export const HELD_ROUND_PATCH = 'vt-publish-post-held-round-v1';
+
 const remoteBookkeeping = proxyActivities<PublishActivities>(BOOKKEEPING_OPTIONS);
 const localBookkeeping = proxyLocalActivities<PublishActivities>(LOCAL_BOOKKEEPING_OPTIONS);
 const localPublisher = proxyLocalActivities<PublishActivities>(LOCAL_FIRST_PUBLISH_OPTIONS);
@@ -99,6 +108,19 @@ interface Publishers {
   fallback?: PublishActivities;
   localFirst: boolean;
   firstRetryDelayMs: number;
+}
+
+/** A timer round that woke ahead of its time: how long it waits, and the time it publishes for. */
+interface Held {
+  holdMs: number;
+  dueAt: string;
+}
+
+interface RoundOptions {
+  round: number;
+  reason: PublishReason;
+  actor?: Actor;
+  held?: Held;
 }
 
 interface Flow {
@@ -197,50 +219,74 @@ export async function publishPostWorkflow(input: PublishPostInput): Promise<Publ
     }
   }
 
-  await waitUntilDue(flow);
-  if (flow.cancel) {
-    await bookkeeping.markCancelled({ postId: input.postId, ...flow.cancel });
-    flow.state = 'cancelled';
-    markSearchAttributes('cancelled');
-    return status();
+  const lead = patched(HELD_ROUND_PATCH) ? PUBLISH_LEAD_MS : 0;
+  // The first round; again when it was held and found the post moved later in the database.
+  let publishers: Publishers | undefined;
+  do {
+    await waitUntilDue(flow, lead);
+    if (flow.cancel) {
+      await bookkeeping.markCancelled({ postId: input.postId, ...flow.cancel });
+      flow.state = 'cancelled';
+      markSearchAttributes('cancelled');
+      return status();
+    }
+    // Built once the post is due: histories from before a patch checked it here.
+    publishers ??= publishersFor(input, bookkeeping);
+    const reason: PublishReason = flow.publishNow ? 'publish_now' : 'timer_fired';
+    const held = lead > 0 && reason === 'timer_fired' ? heldFor(flow.scheduledAt) : undefined;
+    await publishRound(input, flow, publishers, {
+      round: 1,
+      reason,
+      actor: flow.publishNow?.actor,
+      ...(held ? { held } : {}),
+    });
+  } while (flow.state === 'waiting');
+  for (let round = 2; round <= MAX_PUBLISH_ROUNDS && awaitingRetry(flow.state); round++) {
+    const retry = await awaitRetry(flow, input.retryWindowMs ?? DEFAULT_RETRY_WINDOW_MS);
+    if (!retry) break;
+    await publishRound(input, flow, publishers, { round, reason: 'retry', actor: retry.actor });
   }
+  await condition(allHandlersFinished);
+  return status();
+}
 
+/** How the rounds reach the activities, by the post's retry policy and the patches in force. */
+function publishersFor(input: PublishPostInput, bookkeeping: PublishActivities): Publishers {
   const fallbackOptions = publishFallbackOptions(input.retry);
-  const publishers: Publishers = {
+  return {
     bookkeeping,
     publisher: proxyActivities<PublishActivities>(publishTargetOptions(input.retry)),
     ...(fallbackOptions ? { fallback: proxyActivities<PublishActivities>(fallbackOptions) } : {}),
     localFirst: patched(LOCAL_FIRST_PUBLISH_PATCH),
     firstRetryDelayMs: input.retry?.initialIntervalMs ?? DEFAULT_PUBLISH_RETRY.initialIntervalMs,
   };
-  let reason: PublishReason = flow.publishNow ? 'publish_now' : 'timer_fired';
-  let actor = flow.publishNow?.actor;
-  for (let round = 1; ; round++) {
-    await publishRound(input, flow, publishers, { round, reason, actor });
-    if (!awaitingRetry(flow.state) || round >= MAX_PUBLISH_ROUNDS) break;
-    const retry = await awaitRetry(flow, input.retryWindowMs ?? DEFAULT_RETRY_WINDOW_MS);
-    if (!retry) break;
-    reason = 'retry';
-    actor = retry.actor;
-  }
-  await condition(allHandlersFinished);
-  return status();
 }
 
-/** Sleeps until the post is due; a reschedule moves the timer, publishNow and cancel end the wait. */
-async function waitUntilDue(flow: Flow): Promise<void> {
+/** The wait left before a timer round that woke `lead` early (by the workflow's clock, which is the server's). */
+function heldFor(scheduledAt: string | null): Held | undefined {
+  if (scheduledAt === null) return undefined;
+  return { holdMs: Math.max(0, Date.parse(scheduledAt) - Date.now()), dueAt: scheduledAt };
+}
+
+/**
+ * Sleeps until `lead` before the post is due; a reschedule moves the timer, publishNow and cancel end
+ * the wait. With a lead (a held round), a post further off first wakes `PUBLISH_APPROACH_MS` early to
+ * set its last timer from a fresh clock.
+ */
+async function waitUntilDue(flow: Flow, lead: number): Promise<void> {
   let shown = flow.scheduledAt;
   while (!flow.cancel && !flow.publishNow) {
     if (flow.scheduledAt !== shown) {
       shown = flow.scheduledAt;
       markSearchAttributes('scheduled', shown);
     }
-    const dueIn = flow.scheduledAt === null ? 0 : Date.parse(flow.scheduledAt) - Date.now();
+    const dueIn = flow.scheduledAt === null ? 0 : Date.parse(flow.scheduledAt) - lead - Date.now();
     if (!(dueIn > 0)) return;
     flow.timerMoved = false;
+    const approach = lead > 0 && dueIn > PUBLISH_APPROACH_MS;
     await condition(
       () => flow.timerMoved || flow.cancel !== undefined || flow.publishNow !== undefined,
-      dueIn,
+      approach ? dueIn - PUBLISH_APPROACH_MS : dueIn,
     );
   }
 }
@@ -256,20 +302,25 @@ async function publishRound(
   input: PublishPostInput,
   flow: Flow,
   publishers: Publishers,
-  opts: { round: number; reason: PublishReason; actor?: Actor },
+  { held, ...opts }: RoundOptions,
 ): Promise<void> {
   const { bookkeeping } = publishers;
   flow.state = 'publishing';
   flow.retry = undefined;
   const oneActivity = publishers.localFirst && patched(ONE_ACTIVITY_ROUND_PATCH);
+  const markInput = {
+    postId: input.postId,
+    version: flow.version,
+    ...opts,
+    ...(held ? { dueAt: held.dueAt } : {}),
+  };
   let firstAttempts = new Map<string, FirstAttempt>();
   let marked: MarkPublishingResult;
   if (oneActivity) {
     const round = await localRound.publishRound({
-      postId: input.postId,
-      version: flow.version,
-      ...opts,
+      ...markInput,
       retriesLeft: publishers.fallback !== undefined,
+      ...(held ? { holdMs: held.holdMs } : {}),
     });
     marked = round.marked;
     if (round.outcome && marked.kind === 'ready') {
@@ -280,10 +331,21 @@ async function publishRound(
     firstAttempts = new Map(round.attempts.map((a) => [a.targetId, a]));
     if (marked.kind === 'ready') markSearchAttributes('publishing');
   } else {
+    if (held && held.holdMs > 0) await sleep(held.holdMs);
     markSearchAttributes('publishing');
-    marked = await bookkeeping.markPublishing({ postId: input.postId, version: flow.version, ...opts });
+    marked = await bookkeeping.markPublishing(markInput);
+  }
+  if (marked.kind === 'later') {
+    flow.state = 'waiting';
+    flow.scheduledAt = marked.scheduledAt;
+    flow.version = Math.max(flow.version, marked.version);
+    markSearchAttributes('scheduled', marked.scheduledAt);
+    return;
   }
   if (marked.kind === 'skip') {
+    if (held && marked.reason === 'deleted') {
+      await bookkeeping.markCancelled({ postId: input.postId, reason: 'deleted' });
+    }
     flow.state =
       marked.status === 'published' || marked.status === 'partially_published' ? marked.status : 'cancelled';
     markSearchAttributes(flow.state);

@@ -161,28 +161,47 @@ function eventMs(e: temporal.api.history.v1.IHistoryEvent): number {
 
 /**
  * Where the lateness of `sample` came from, read from their histories: the server firing the timer
- * late (timer fired − due), handing the woken workflow task to the worker (task started − timer
- * fired), and the worker's round up to the emulator's receipt (receipt − task started).
+ * late (timer fired − the time it was set for, which is `PUBLISH_LEAD_MS` before the post's), handing
+ * the woken workflow task to the worker (task started − timer fired), the round waiting in the worker
+ * for the post's time (held), and the round after that up to the emulator's receipt (receipt − the
+ * later of task started and due).
  */
 async function latenessParts(w: World, sample: { post: BenchPost; receivedAt: number }[]): Promise<string> {
   const { EventType } = temporal.api.enums.v1;
-  const parts = { timer: [] as number[], dispatch: [] as number[], round: [] as number[] };
+  const parts = {
+    timer: [] as number[],
+    dispatch: [] as number[],
+    held: [] as number[],
+    round: [] as number[],
+  };
   await mapLimit(sample, 8, async ({ post, receivedAt }) => {
     const history = await w.client.workflow.getHandle(publishWorkflowId(post.postId)).fetchHistory();
     const events = history.events ?? [];
-    const fired = events.findIndex((e) => e.eventType === EventType.EVENT_TYPE_TIMER_FIRED);
+    // The last timer: a post far off first wakes on approach (PUBLISH_APPROACH_MS) to set it.
+    const fired = events.findLastIndex((e) => e.eventType === EventType.EVENT_TYPE_TIMER_FIRED);
+    const set = events.findLastIndex(
+      (e, i) => i < fired && e.eventType === EventType.EVENT_TYPE_TIMER_STARTED,
+    );
     const started = events.findIndex(
       (e, i) => i > fired && e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
     );
-    if (fired < 0 || started < 0) return;
+    if (fired < 0 || set < 0 || started < 0) return;
+    const timeout = events[set]!.timerStartedEventAttributes?.startToFireTimeout;
+    const target =
+      eventMs(events[set]!) + Number(timeout?.seconds ?? 0) * 1000 + Math.round((timeout?.nanos ?? 0) / 1e6);
     const firedAt = eventMs(events[fired]!);
     const startedAt = eventMs(events[started]!);
-    parts.timer.push(firedAt - post.scheduledAt!.getTime());
+    const due = post.scheduledAt!.getTime();
+    parts.timer.push(firedAt - target);
     parts.dispatch.push(startedAt - firedAt);
-    parts.round.push(receivedAt - startedAt);
+    parts.held.push(Math.max(0, due - startedAt));
+    parts.round.push(receivedAt - Math.max(startedAt, due));
   });
   const show = (ms: number[]) => `p50 ${quantile(ms, 0.5)} / max ${quantile(ms, 1)}`;
-  return `timer ${show(parts.timer)}, dispatch ${show(parts.dispatch)}, round ${show(parts.round)} ms`;
+  return (
+    `timer ${show(parts.timer)}, dispatch ${show(parts.dispatch)}, held ${show(parts.held)}, ` +
+    `round after due ${show(parts.round)} ms`
+  );
 }
 
 /** Reports the first workflow tasks still queued every 2 s after seeding, until none are or the window opens. */

@@ -84,6 +84,47 @@ describe('scheduled publishing (dev server, X emulator, Postgres)', () => {
     expect(lateMs).toBeLessThan(1_000);
   });
 
+  // The round wakes PUBLISH_LEAD_MS early and waits out the rest in the worker, deaf to signals. The
+  // gateway writes the row before it signals, so the row is what such a round checks when it wakes.
+  test('a held round finds the row moved later: it waits for the new time, not the old', async () => {
+    const due = inMs(2_500);
+    const seeded = await h.seed({ scheduledAt: due });
+    const handle = await h.start(seeded, { scheduledAt: due.toISOString() });
+    const later = inMs(5_000);
+    // The gateway's edit, committed, with its signal not (yet) delivered.
+    await h.orm.em.fork().nativeUpdate(Post, { id: seeded.postId }, { scheduledAt: later, version: 2 });
+    await sleep(due.getTime() + 500 - Date.now());
+    expect(postsOf(h.emulator, seeded)).toHaveLength(0);
+    expect(await handle.query(statusQuery)).toMatchObject({
+      state: 'waiting',
+      version: 2,
+      nextFireAt: later.toISOString(),
+    });
+    expect(await handle.result()).toMatchObject({ state: 'published', version: 2 });
+    const lateMs = Date.parse(postsOf(h.emulator, seeded)[0]!.receivedAt) - later.getTime();
+    expect(lateMs).toBeGreaterThanOrEqual(0);
+    expect(lateMs).toBeLessThan(1_000);
+    const rows = await readRows(h.orm, seeded);
+    expect(rows.ledger).toHaveLength(1);
+    expect(rows.actions).toEqual(['publishing', 'target_published', 'published']);
+  });
+
+  test('a held round finds the post deleted: never published, its target cancelled', async () => {
+    const due = inMs(2_000);
+    const seeded = await h.seed({ scheduledAt: due });
+    const handle = await h.start(seeded, { scheduledAt: due.toISOString() });
+    await h.orm.em
+      .fork()
+      .nativeUpdate(Post, { id: seeded.postId }, { status: 'cancelled', deletedAt: new Date() });
+    expect(await handle.result()).toMatchObject({ state: 'cancelled' });
+    await sleep(due.getTime() + 500 - Date.now());
+    expect(postsOf(h.emulator, seeded)).toHaveLength(0);
+    const rows = await readRows(h.orm, seeded);
+    expect(rows.post.status).toBe('cancelled');
+    expect(rows.target.status).toBe('cancelled');
+    expect(rows.actions).toEqual(['cancelled']);
+  });
+
   test('cancel before the time: never published, the post is cancelled', async () => {
     const seeded = await h.seed({ scheduledAt: inMs(2_000) });
     const handle = await h.start(seeded, { scheduledAt: inMs(2_000).toISOString() });

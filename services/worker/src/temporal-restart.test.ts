@@ -61,6 +61,7 @@ beforeAll(async () => {
       maxConcurrentActivityTaskExecutions: env.WORKER_MAX_CONCURRENT_ACTIVITIES,
       maxConcurrentWorkflowTaskExecutions: env.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
       maxConcurrentLocalActivityExecutions: env.WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES,
+      maxHeldRounds: env.WORKER_MAX_HELD_ROUNDS,
     },
   );
   running = worker.run();

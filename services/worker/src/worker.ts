@@ -18,11 +18,22 @@ export interface PublishingWorkerOptions {
   workflowBundle?: WorkflowBundleWithSourceMap;
   maxConcurrentActivityTaskExecutions?: number;
   maxConcurrentWorkflowTaskExecutions?: number;
-  /** Bounded so that publishes running as local activities cannot exhaust the database pool. */
+  /**
+   * Local activities using the database at once, bounded so that publishes running as local
+   * activities cannot exhaust the database pool.
+   */
   maxConcurrentLocalActivityExecutions?: number;
+  /**
+   * Timer rounds waiting out their last `PUBLISH_LEAD_MS` at once. Each holds a local-activity slot and
+   * its workflow task (but no database connection), so both slot counts grow by this much.
+   */
+  maxHeldRounds?: number;
   shutdownGraceTime?: Duration;
   identity?: string;
 }
+
+/** Default of `maxHeldRounds`: at 100 posts due per second, a second's worth, with room for bursts. */
+export const DEFAULT_MAX_HELD_ROUNDS = 200;
 
 /** The module the worker loads workflows from: workflow functions only. */
 export function publishingWorkflowsPath(): string {
@@ -34,6 +45,8 @@ export function createPublishingWorker(
   deps: PublishingWorkerDeps,
   opts: PublishingWorkerOptions = {},
 ): Promise<Worker> {
+  const local = opts.maxConcurrentLocalActivityExecutions ?? 20;
+  const held = opts.maxHeldRounds ?? DEFAULT_MAX_HELD_ROUNDS;
   return Worker.create({
     connection: deps.connection,
     namespace: deps.namespace ?? 'default',
@@ -41,10 +54,10 @@ export function createPublishingWorker(
     ...(opts.workflowBundle
       ? { workflowBundle: opts.workflowBundle }
       : { workflowsPath: publishingWorkflowsPath() }),
-    activities: createActivities(deps.activities),
+    activities: createActivities({ ...deps.activities, localConcurrency: local }),
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 20,
-    maxConcurrentWorkflowTaskExecutions: opts.maxConcurrentWorkflowTaskExecutions ?? 40,
-    maxConcurrentLocalActivityExecutions: opts.maxConcurrentLocalActivityExecutions ?? 20,
+    maxConcurrentWorkflowTaskExecutions: (opts.maxConcurrentWorkflowTaskExecutions ?? 40) + held,
+    maxConcurrentLocalActivityExecutions: local + held,
     shutdownGraceTime: opts.shutdownGraceTime ?? '10s',
     ...(opts.identity ? { identity: opts.identity } : {}),
   });
