@@ -7,6 +7,7 @@ import type { GatewayDeps } from './context';
 import type { GatewayEnv } from './env';
 import { natsEventSink } from './lib/events';
 import { temporalScheduler } from './lib/scheduler';
+import { temporalProbe } from './lib/temporal-probe';
 
 /** Connects everything the gateway needs. Temporal and NATS connect lazily, so the API starts while they are down. */
 export async function buildDeps(
@@ -23,6 +24,7 @@ export async function buildDeps(
   redis.on('error', (err) => logger.debug({ err }, 'redis error'));
   const connection = Connection.lazy({ address: env.TEMPORAL_ADDRESS, connectTimeout: 2000 });
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+  const probe = temporalProbe(env.TEMPORAL_ADDRESS);
   const bus = await connectEventBus({ servers: env.NATS_URL, name: 'gateway', waitOnFirstConnect: true });
   return {
     env,
@@ -35,11 +37,12 @@ export async function buildDeps(
     events: natsEventSink(bus, logger),
     readiness: {
       nats: () => pingEventBus(bus.nc),
-      temporal: () => connection.withDeadline(Date.now() + 1500, () => connection.healthService.check({})),
+      temporal: probe.check,
     },
     async close() {
       await bus.close().catch(() => undefined);
       await connection.close().catch(() => undefined);
+      await probe.close().catch(() => undefined);
       redis.disconnect();
       await orm.close();
     },

@@ -12,6 +12,7 @@ import type { GatewayDeps } from '../context';
 import { gatewayEnv } from '../env';
 import { natsEventSink } from '../lib/events';
 import { temporalScheduler } from '../lib/scheduler';
+import { temporalProbe } from '../lib/temporal-probe';
 
 /** A response as tests read it. */
 export interface ApiResponse<T = any> {
@@ -65,6 +66,7 @@ export async function startTestGateway(
     connectTimeout: 1000,
   });
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+  const probe = temporalProbe(opts.temporalAddress ?? env.TEMPORAL_ADDRESS);
   const bus = await connectEventBus({ servers: env.NATS_URL, name: 'gateway-test' });
   const taskQueue = opts.taskQueue ?? `test-${randomUUID()}`;
   const deps: GatewayDeps = {
@@ -78,7 +80,7 @@ export async function startTestGateway(
     events: natsEventSink(bus, logger),
     readiness: {
       nats: () => pingEventBus(bus.nc),
-      temporal: () => connection.withDeadline(Date.now() + 1500, () => connection.healthService.check({})),
+      temporal: probe.check,
     },
   };
   const server: Server = createServer(koaHandler(createApp(deps)));
@@ -129,6 +131,7 @@ export async function startTestGateway(
       server.closeAllConnections();
       await bus.close();
       await connection.close();
+      await probe.close();
       redis.disconnect();
       await orm.close();
     },
