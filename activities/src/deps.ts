@@ -24,6 +24,11 @@ export interface ActivityDeps {
    * worker's local-activity slots also hold rounds waiting for their second. Default: unbounded.
    */
   localConcurrency?: number;
+  /**
+   * Told when a round starts waiting out its hold; the call it returns, when the wait ends (the
+   * worker's workflow-task slots do not count held rounds).
+   */
+  onHold?: () => () => void;
   /** How far before the ledger intent a reconciliation looks for our post. Default 30 s. */
   lookupSkewMs?: number;
 }

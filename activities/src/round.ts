@@ -96,7 +96,14 @@ export function publishRound(deps: ActivityDeps, gate: Gate = UNGATED) {
   };
   return async (input: PublishRoundInput): Promise<PublishRoundResult> => {
     const hold = holdFor(input);
-    if (hold > 0) await Context.current().sleep(hold);
+    if (hold > 0) {
+      const held = deps.onHold?.();
+      try {
+        await Context.current().sleep(hold);
+      } finally {
+        held?.();
+      }
+    }
     return gate.run(() => round(input));
   };
 }

@@ -18,15 +18,6 @@ export const DEFAULT_PUBLISH_RETRY = {
  */
 export const PUBLISH_LEAD_MS = 1_000;
 
-/**
- * A post further off than this (plus the lead) is first woken this long before its time, to set its
- * last timer then. A timer runs from when the server records it, at the end of the workflow task that
- * set it, while the workflow computes its length at the task's start. The first task of a post created
- * in a burst can wait seconds in a busy worker, and that wait would move the post's timer. The short
- * last timer is set from a fresh clock instead.
- */
-export const PUBLISH_APPROACH_MS = 30_000;
-
 /** How long a failed or partially published post waits for a `retry` signal. */
 export const DEFAULT_RETRY_WINDOW_MS = 7 * 24 * 60 * 60 * 1_000;
 

@@ -46,7 +46,6 @@ import {
   LOCAL_FIRST_PUBLISH_OPTIONS,
   LOCAL_ROUND_OPTIONS,
   MAX_PUBLISH_ROUNDS,
-  PUBLISH_APPROACH_MS,
   PUBLISH_LEAD_MS,
   publishFallbackOptions,
   publishTargetOptions,
@@ -270,8 +269,7 @@ function heldFor(scheduledAt: string | null): Held | undefined {
 
 /**
  * Sleeps until `lead` before the post is due; a reschedule moves the timer, publishNow and cancel end
- * the wait. With a lead (a held round), a post further off first wakes `PUBLISH_APPROACH_MS` early to
- * set its last timer from a fresh clock.
+ * the wait. A timer that fires early (an earlier version woke posts on approach) just sets the next.
  */
 async function waitUntilDue(flow: Flow, lead: number): Promise<void> {
   let shown = flow.scheduledAt;
@@ -283,10 +281,9 @@ async function waitUntilDue(flow: Flow, lead: number): Promise<void> {
     const dueIn = flow.scheduledAt === null ? 0 : Date.parse(flow.scheduledAt) - lead - Date.now();
     if (!(dueIn > 0)) return;
     flow.timerMoved = false;
-    const approach = lead > 0 && dueIn > PUBLISH_APPROACH_MS;
     await condition(
       () => flow.timerMoved || flow.cancel !== undefined || flow.publishNow !== undefined,
-      approach ? dueIn - PUBLISH_APPROACH_MS : dueIn,
+      dueIn,
     );
   }
 }

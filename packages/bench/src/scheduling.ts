@@ -177,7 +177,7 @@ async function latenessParts(w: World, sample: { post: BenchPost; receivedAt: nu
   await mapLimit(sample, 8, async ({ post, receivedAt }) => {
     const history = await w.client.workflow.getHandle(publishWorkflowId(post.postId)).fetchHistory();
     const events = history.events ?? [];
-    // The last timer: a post far off first wakes on approach (PUBLISH_APPROACH_MS) to set it.
+    // The last timer (a workflow woken early, as by a reschedule, sets another).
     const fired = events.findLastIndex((e) => e.eventType === EventType.EVENT_TYPE_TIMER_FIRED);
     const set = events.findLastIndex(
       (e, i) => i < fired && e.eventType === EventType.EVENT_TYPE_TIMER_STARTED,

@@ -20,7 +20,7 @@ export const workerEnvSchema = z.object({
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(1).default(40),
   /** Local activities (bookkeeping, a first publish attempt) at once; they share the database pool. */
   WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: z.coerce.number().int().min(1).default(20),
-  /** Timer rounds waiting out their last second at once (extra local-activity and workflow-task slots). */
+  /** Timer rounds waiting out their last second at once (extra local-activity slots). */
   WORKER_MAX_HELD_ROUNDS: z.coerce.number().int().min(0).default(DEFAULT_MAX_HELD_ROUNDS),
   /** How long a stopping worker lets running activities finish before cancelling them. */
   WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),

@@ -2,6 +2,7 @@ import type { Duration } from '@temporalio/common';
 import { type NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { type ActivityDeps, createActivities } from '@vibetribe/activities';
 import { PUBLISHING_TASK_QUEUE } from '@vibetribe/workflows';
+import { workflowSlots } from './workflow-slots';
 
 /** What a publishing worker runs against. */
 export interface PublishingWorkerDeps {
@@ -17,6 +18,7 @@ export interface PublishingWorkerOptions {
   /** A prebuilt bundle (see `bundleWorkflowCode`); default: bundle `@vibetribe/workflows/dist/workflows`. */
   workflowBundle?: WorkflowBundleWithSourceMap;
   maxConcurrentActivityTaskExecutions?: number;
+  /** Workflow tasks in work at once, not counting held rounds (see `workflowSlots`). */
   maxConcurrentWorkflowTaskExecutions?: number;
   /**
    * Local activities using the database at once, bounded so that publishes running as local
@@ -24,8 +26,9 @@ export interface PublishingWorkerOptions {
    */
   maxConcurrentLocalActivityExecutions?: number;
   /**
-   * Timer rounds waiting out their last `PUBLISH_LEAD_MS` at once. Each holds a local-activity slot and
-   * its workflow task (but no database connection), so both slot counts grow by this much.
+   * Timer rounds waiting out their last `PUBLISH_LEAD_MS` at once. Each holds a local-activity slot
+   * (but no database connection), so the local-activity slots grow by this much; its workflow task's
+   * slot is not counted against `maxConcurrentWorkflowTaskExecutions` while it waits.
    */
   maxHeldRounds?: number;
   shutdownGraceTime?: Duration;
@@ -47,6 +50,7 @@ export function createPublishingWorker(
 ): Promise<Worker> {
   const local = opts.maxConcurrentLocalActivityExecutions ?? 20;
   const held = opts.maxHeldRounds ?? DEFAULT_MAX_HELD_ROUNDS;
+  const workflowTasks = workflowSlots(opts.maxConcurrentWorkflowTaskExecutions ?? 40);
   return Worker.create({
     connection: deps.connection,
     namespace: deps.namespace ?? 'default',
@@ -54,10 +58,20 @@ export function createPublishingWorker(
     ...(opts.workflowBundle
       ? { workflowBundle: opts.workflowBundle }
       : { workflowsPath: publishingWorkflowsPath() }),
-    activities: createActivities({ ...deps.activities, localConcurrency: local }),
-    maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 20,
-    maxConcurrentWorkflowTaskExecutions: (opts.maxConcurrentWorkflowTaskExecutions ?? 40) + held,
-    maxConcurrentLocalActivityExecutions: local + held,
+    activities: createActivities({
+      ...deps.activities,
+      localConcurrency: local,
+      onHold: workflowTasks.holding,
+    }),
+    tuner: {
+      workflowTaskSlotSupplier: workflowTasks.supplier,
+      activityTaskSlotSupplier: {
+        type: 'fixed-size',
+        numSlots: opts.maxConcurrentActivityTaskExecutions ?? 20,
+      },
+      localActivityTaskSlotSupplier: { type: 'fixed-size', numSlots: local + held },
+      nexusTaskSlotSupplier: { type: 'fixed-size', numSlots: 1 },
+    },
     shutdownGraceTime: opts.shutdownGraceTime ?? '10s',
     ...(opts.identity ? { identity: opts.identity } : {}),
   });
