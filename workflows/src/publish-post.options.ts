@@ -11,10 +11,11 @@ export const DEFAULT_PUBLISH_RETRY = {
 
 /**
  * How long before its time a post's timer fires. The round then waits out the rest inside its local
- * activity, on the worker's clock: the post goes out at its second, not when the server's timer queue
- * and task dispatch get to it (on the dev server under load, 0.1 to 1 s later). The price: while a round
- * is held, the workflow task is open, so a signal sent in this last stretch arrives after the round.
- * Gateway edits and deletes are not affected: the round re-reads the row when the wait ends.
+ * activity: the post goes out at its second, not when the timer, the server's task dispatch and the
+ * worker's queue get to it (on the dev server under load, up to 1 s and more). The price: while a
+ * round is held, its workflow task is open, so a signal or query sent in this last stretch is handled
+ * after the round. Gateway edits and deletes are not affected: the round re-reads the row when the
+ * wait ends.
  */
 export const PUBLISH_LEAD_MS = 1_000;
 

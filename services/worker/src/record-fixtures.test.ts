@@ -22,8 +22,9 @@ const FIXTURES = join(__dirname, '../../../workflows/src/__fixtures__');
  * they are the histories of posts that earlier code started, which the current code must still replay
  * (`remote-activities-*`: before the bookkeeping and the first publish attempt became local activities;
  * `local-first-*`: before the starter sent the targets; `targets-in-input-*`: before a round became one
- * local activity; `one-activity-round-*`: before a timer round woke early and was held to its time). `held-round-approached`
- * is a post that code between held rounds and bounded workflow-task slots first woke 31 s early.
+ * local activity; `one-activity-round-*`: before a timer round woke early and was held to its time).
+ * `held-round-approached` is a post that code between held rounds and bounded workflow-task slots
+ * first woke 31 s early; the current code records no such history.
  */
 const FIXTURE_SET = 'held-round';
 
