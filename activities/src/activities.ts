@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
+import { Semaphore } from '@vibetribe/runtime';
 import type { PublishActivities } from '@vibetribe/workflows';
-import type { ActivityDeps } from './deps';
-import { gate as gateOf, type Gate, UNGATED } from './gate';
+import type { ActivityDeps, Gate } from './deps';
 import { loadPostForPublish, markCancelled, markPublishing } from './lifecycle';
 import { recordOutcome } from './outcome';
 import { publishTarget } from './publish-target';
@@ -21,9 +21,11 @@ function localThrough<I, O>(gate: Gate, fn: (input: I) => Promise<O>): (input: I
   return (input) => (runningLocally() ? gate.run(() => fn(input)) : fn(input));
 }
 
+const UNGATED: Gate = { run: (fn) => fn() };
+
 /** The publishing activities, bound to their dependencies; register the result with a worker. */
 export function createActivities(deps: ActivityDeps) {
-  const gate = deps.localConcurrency ? gateOf(deps.localConcurrency) : UNGATED;
+  const gate = deps.localConcurrency ? new Semaphore(deps.localConcurrency) : UNGATED;
   return {
     loadPostForPublish: localThrough(gate, loadPostForPublish(deps)),
     markPublishing: localThrough(gate, markPublishing(deps)),

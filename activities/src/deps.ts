@@ -1,7 +1,10 @@
 import type { Media, MikroORM } from '@vibetribe/database';
 import type { PlatformConnector } from '@vibetribe/platforms';
-import type { Logger, SecretBox } from '@vibetribe/runtime';
+import type { Logger, SecretBox, Semaphore } from '@vibetribe/runtime';
 import type { PostEvents } from './events';
+
+/** What bounds the local activities that use the database (`ActivityDeps.localConcurrency`). */
+export type Gate = Pick<Semaphore, 'run'>;
 
 /** Reads a medium's bytes for upload to a platform. */
 export type MediaLoader = (media: Media) => Promise<Uint8Array>;

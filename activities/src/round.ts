@@ -8,8 +8,7 @@ import {
   type PublishRoundInput,
   type PublishRoundResult,
 } from '@vibetribe/workflows';
-import type { ActivityDeps } from './deps';
-import { type Gate, UNGATED } from './gate';
+import type { ActivityDeps, Gate } from './deps';
 import { markPublishing } from './lifecycle';
 import { recordOutcome } from './outcome';
 import { publishTarget } from './publish-target';
@@ -58,7 +57,7 @@ function holdFor(input: PublishRoundInput): number {
  * A held round (`holdMs`) first waits out the time left before the post is due, outside `gate`, which
  * bounds the rounds that use the database at once.
  */
-export function publishRound(deps: ActivityDeps, gate: Gate = UNGATED) {
+export function publishRound(deps: ActivityDeps, gate: Gate) {
   const mark = markPublishing(deps);
   const publish = publishTarget(deps);
   const record = recordOutcome(deps);

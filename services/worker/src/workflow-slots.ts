@@ -1,4 +1,5 @@
 import type { CustomSlotSupplier, SlotPermit, WorkflowSlotInfo } from '@temporalio/worker';
+import { Semaphore } from '@vibetribe/runtime';
 
 /** Workflow-task slots that do not count held rounds, and the hook that tells them of one. */
 export interface WorkflowSlots {
@@ -20,62 +21,29 @@ export interface WorkflowSlots {
  * short: `base` tasks at the rate the worker runs them.
  */
 export function workflowSlots(base: number): WorkflowSlots {
-  if (!Number.isInteger(base) || base < 1) throw new RangeError(`base must be a positive integer: ${base}`);
-  let reserved = 0;
+  const slots = new Semaphore(base);
   let held = 0;
-  const waiting: Array<() => void> = [];
-  const free = () => reserved < base + held;
-  const wake = () => {
-    while (waiting.length > 0 && free()) {
-      reserved++;
-      waiting.shift()!();
-    }
-  };
   const permit = (): SlotPermit => ({});
   return {
     supplier: {
       type: 'custom',
-      reserveSlot(_ctx, abortSignal) {
-        if (free()) {
-          reserved++;
-          return Promise.resolve(permit());
-        }
-        return new Promise<SlotPermit>((resolve, reject) => {
-          const grant = () => {
-            abortSignal.removeEventListener('abort', abort);
-            resolve(permit());
-          };
-          const abort = () => {
-            const at = waiting.indexOf(grant);
-            if (at >= 0) waiting.splice(at, 1);
-            // The SDK expects the signal's own reason (an AbortError) back.
-            reject(abortSignal.reason as Error);
-          };
-          waiting.push(grant);
-          abortSignal.addEventListener('abort', abort, { once: true });
-        });
-      },
-      tryReserveSlot() {
-        if (!free()) return null;
-        reserved++;
-        return permit();
-      },
+      // The SDK expects an aborted reservation to reject with the signal's own reason.
+      reserveSlot: (_ctx, abortSignal) => slots.acquire(abortSignal).then(permit),
+      tryReserveSlot: () => (slots.tryAcquire() ? permit() : null),
       markSlotUsed() {},
-      releaseSlot() {
-        reserved--;
-        wake();
-      },
+      releaseSlot: () => slots.release(),
     },
     holding() {
       held++;
-      wake();
+      slots.resize(1);
       let ended = false;
       return () => {
         if (ended) return;
         ended = true;
         held--;
+        slots.resize(-1);
       };
     },
-    stats: () => ({ reserved, held }),
+    stats: () => ({ reserved: slots.inUse, held }),
   };
 }

@@ -1,4 +1,4 @@
-import { gate } from './gate';
+import { Semaphore } from './semaphore';
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -27,9 +27,9 @@ function tasks() {
   };
 }
 
-describe('gate', () => {
+describe('Semaphore', () => {
   test('lets `size` through at once, the rest in arrival order, and frees a place on failure', async () => {
-    const g = gate(2);
+    const g = new Semaphore(2);
     const t = tasks();
     const results = [1, 2, 3, 4].map((id) => g.run(t.task(id)));
     await tick();
@@ -54,7 +54,7 @@ describe('gate', () => {
   });
 
   test('refuses a size that is not a positive integer', () => {
-    expect(() => gate(0)).toThrow(RangeError);
-    expect(() => gate(1.5)).toThrow(RangeError);
+    expect(() => new Semaphore(0)).toThrow(RangeError);
+    expect(() => new Semaphore(1.5)).toThrow(RangeError);
   });
 });
