@@ -48,8 +48,12 @@ function movedLater(post: PostRow, input: MarkPublishingInput): boolean {
   return post.scheduledAt !== null && post.scheduledAt.getTime() > Date.parse(input.dueAt);
 }
 
-/** Starts a round: locks the post, moves it and its unpublished targets to `publishing`, or says why not. */
+/**
+ * Starts a round: locks the post, moves it and its unpublished targets to `publishing`, or says why not.
+ * A post found deleted has its open targets cancelled, as a cancel before its time would leave them.
+ */
 export function markPublishing(deps: ActivityDeps) {
+  const cancel = markCancelled(deps);
   return async (input: MarkPublishingInput): Promise<MarkPublishingResult> => {
     const actor = auditActor(input.actor);
     const done = await sqlOf(deps).transaction(async (tx): Promise<Marked> => {
@@ -107,6 +111,9 @@ export function markPublishing(deps: ActivityDeps) {
         actor,
         msgId: `post-status:${input.postId}:${input.round}:publishing`,
       });
+    }
+    if (done.result.kind === 'skip' && done.result.reason === 'deleted') {
+      await cancel({ postId: input.postId, reason: 'deleted' });
     }
     return done.result;
   };

@@ -89,7 +89,7 @@ export const ONE_ACTIVITY_ROUND_PATCH = 'vt-publish-post-one-activity-round-v1';
 /**
  * Patch id of a timer round held to the second: the timer fires `PUBLISH_LEAD_MS` early and
  * `publishRound` waits out the rest in the worker, then marks the post (skipping it when the row was
- * rescheduled later or deleted meanwhile). A deleted post found so also gets its targets cancelled.
+ * rescheduled later or deleted meanwhile).
  */
 export const HELD_ROUND_PATCH = 'vt-publish-post-held-round-v1';
 
@@ -340,9 +340,6 @@ async function publishRound(
     return;
   }
   if (marked.kind === 'skip') {
-    if (held && marked.reason === 'deleted') {
-      await bookkeeping.markCancelled({ postId: input.postId, reason: 'deleted' });
-    }
     flow.state =
       marked.status === 'published' || marked.status === 'partially_published' ? marked.status : 'cancelled';
     markSearchAttributes(flow.state);
