@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { Client, Connection } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+import { type google, temporal } from '@temporalio/proto';
 import { initOrm, type MikroORM, Organization, SocialAccount, User } from '@vibetribe/database';
 import { startXEmulator, type XEmulator } from '@vibetribe/emulators';
 import { createSecretBox } from '@vibetribe/runtime';
@@ -153,10 +153,14 @@ async function workflowTaskBacklog(w: World): Promise<number> {
   }
 }
 
+/** Milliseconds in a protobuf Timestamp (since the epoch) or Duration. */
+function protoMs(t: google.protobuf.ITimestamp | google.protobuf.IDuration): number {
+  return Number(t.seconds ?? 0) * 1000 + Math.round((t.nanos ?? 0) / 1e6);
+}
+
 /** Milliseconds since the epoch of a history event's time. */
 function eventMs(e: temporal.api.history.v1.IHistoryEvent): number {
-  const t = e.eventTime;
-  return t ? Number(t.seconds ?? 0) * 1000 + Math.round((t.nanos ?? 0) / 1e6) : Number.NaN;
+  return e.eventTime ? protoMs(e.eventTime) : Number.NaN;
 }
 
 /**
@@ -187,8 +191,7 @@ async function latenessParts(w: World, sample: { post: BenchPost; receivedAt: nu
     );
     if (fired < 0 || set < 0 || started < 0) return;
     const timeout = events[set]!.timerStartedEventAttributes?.startToFireTimeout;
-    const target =
-      eventMs(events[set]!) + Number(timeout?.seconds ?? 0) * 1000 + Math.round((timeout?.nanos ?? 0) / 1e6);
+    const target = eventMs(events[set]!) + (timeout ? protoMs(timeout) : 0);
     const firedAt = eventMs(events[fired]!);
     const startedAt = eventMs(events[started]!);
     const due = post.scheduledAt!.getTime();
