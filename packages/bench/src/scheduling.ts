@@ -302,9 +302,10 @@ async function lateness(w: World, publisher: ChildService): Promise<void> {
       continue;
     }
     duplicated += times.length - 1;
-    const ms = Math.min(...times) - post.scheduledAt!.getTime();
+    const receivedAt = Math.min(...times);
+    const ms = receivedAt - post.scheduledAt!.getTime();
     late.push(ms);
-    arrivals.push({ post, receivedAt: Math.min(...times), late: ms });
+    arrivals.push({ post, receivedAt, late: ms });
     const slice = Math.floor((post.scheduledAt!.getTime() - windowStart) / 5_000);
     const inSlice = bySlice.get(slice);
     if (inSlice) inSlice.push(ms);
