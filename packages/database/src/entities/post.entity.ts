@@ -17,14 +17,6 @@ export const POST_STATUSES = [
 /** A post's status. */
 export type PostStatus = (typeof POST_STATUSES)[number];
 
-/** Statuses after which a post can no longer be edited. */
-export const LOCKED_POST_STATUSES: readonly PostStatus[] = [
-  'publishing',
-  'published',
-  'partially_published',
-  'cancelled',
-];
-
 /**
  * A post: content for one or more targets, a draft or scheduled at `scheduledAt`. `version` grows with
  * every edit; clients send it back for optimistic concurrency, and the workflow publishes a version.

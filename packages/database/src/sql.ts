@@ -1,0 +1,41 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+/**
+ * A raw statement for a hot path, with a name that says what it does. `text` uses `?` placeholders.
+ * Ordinary work uses entities; a statement is for the few places where a round trip or a hydration
+ * costs too much per post.
+ */
+export interface NamedStatement {
+  readonly name: string;
+  readonly text: string;
+}
+
+/** Declares a named statement (one module per feature keeps them, next to the code that runs them). */
+export const statement = (name: string, text: string): NamedStatement => ({ name, text });
+
+/**
+ * Runs a named statement through the ORM's own connection: inside `em.transactional(...)` it joins
+ * that transaction, otherwise it takes a connection from the ORM's pool for this statement alone.
+ * Resolves with the rows (an empty array for a statement that returns none).
+ */
+export async function runStatement<T>(
+  em: EntityManager,
+  st: NamedStatement,
+  params: readonly unknown[] = [],
+): Promise<T[]> {
+  const rows = await em
+    .getConnection()
+    .execute<T[]>(st.text, [...params], 'all', em.getTransactionContext());
+  return Array.isArray(rows) ? rows : [];
+}
+
+/**
+ * A timestamptz column as a Date. The ORM's pg driver leaves timestamps as Postgres text
+ * (`2026-11-29 00:36:29.488+00`), which `Date` parses once the zone has minutes.
+ */
+export function toDate(value: Date | string | null): Date | null {
+  if (value === null || value instanceof Date) return value;
+  const date = new Date(value.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'));
+  if (Number.isNaN(date.getTime())) throw new Error(`not a timestamp: ${value}`);
+  return date;
+}
