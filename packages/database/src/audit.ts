@@ -9,7 +9,8 @@ export interface AuditActor {
 }
 
 /** The post an audit entry is about: an entity, or its ids (the activities work on rows). */
-export type AuditedPost = { id: string; organization: { id: string } } | { id: string; organizationId: string };
+export type AuditedPost =
+  { id: string; organization: { id: string } } | { id: string; organizationId: string };
 
 const orgIdOf = (post: AuditedPost): string =>
   'organizationId' in post ? post.organizationId : post.organization.id;

@@ -23,9 +23,7 @@ export async function runStatement<T>(
   st: NamedStatement,
   params: readonly unknown[] = [],
 ): Promise<T[]> {
-  const rows = await em
-    .getConnection()
-    .execute<T[]>(st.text, [...params], 'all', em.getTransactionContext());
+  const rows = await em.getConnection().execute<T[]>(st.text, [...params], 'all', em.getTransactionContext());
   return Array.isArray(rows) ? rows : [];
 }
 
