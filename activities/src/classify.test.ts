@@ -2,7 +2,6 @@ import { ApplicationFailure } from '@temporalio/common';
 import { PlatformError, type PlatformErrorKind } from '@vibetribe/platforms';
 import { targetError, toActivityFailure } from './classify';
 import { clientRefFor } from './ledger';
-import { firstAttemptFailure } from './round';
 
 const platformError = (
   kind: PlatformErrorKind,
@@ -61,40 +60,5 @@ describe('clientRefFor', () => {
     expect(ref).toMatch(/^[0-9a-f]{32}$/);
     expect(clientRefFor('p', 't', 1)).toBe(ref);
     expect(clientRefFor('p', 't', 2)).not.toBe(ref);
-  });
-});
-
-describe('firstAttemptFailure (a round returns its first attempts as data)', () => {
-  test('a duplicate is final and keeps its kind and words', () => {
-    const err = toActivityFailure(platformError('duplicate', { status: 403 }));
-    expect(firstAttemptFailure('t1', err, true)).toEqual({
-      targetId: 't1',
-      kind: 'duplicate',
-      message: 'duplicate happened',
-      final: true,
-    });
-  });
-
-  test("a rate limit is left to the retries with the platform's delay", () => {
-    const err = toActivityFailure(platformError('rate_limited', { status: 429, retryAfterMs: 7_000 }));
-    expect(firstAttemptFailure('t1', err, true)).toMatchObject({
-      kind: 'rate_limited',
-      final: false,
-      nextRetryDelay: 7_000,
-    });
-  });
-
-  test('a retryable failure is final when no attempt is left', () => {
-    const err = toActivityFailure(platformError('retryable', { status: 503 }));
-    expect(firstAttemptFailure('t1', err, false)).toMatchObject({ kind: 'retryable', final: true });
-  });
-
-  test('an error that is not the platform answer (the database) is retried', () => {
-    expect(firstAttemptFailure('t1', new Error('connection refused'), true)).toEqual({
-      targetId: 't1',
-      kind: 'error',
-      message: 'connection refused',
-      final: false,
-    });
   });
 });

@@ -9,7 +9,7 @@ import type { ActivityDeps } from './deps';
  * that the database is the truth.
  */
 export function stillWaitingForCommit(deps: ActivityDeps, what: string): void {
-  if (currentAttempt() < (deps.commitWaitAttempts ?? 5)) {
+  if (currentAttempt() < (deps.commitWaitAttempts ?? 2)) {
     throw ApplicationFailure.create({ type: PUBLISH_ERROR_TYPES.notCommitted, message: what });
   }
   deps.logger.warn({ what }, 'gave up waiting for the starter to commit; going by the database');

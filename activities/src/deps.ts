@@ -1,10 +1,7 @@
 import type { Media, MikroORM } from '@vibetribe/database';
 import type { PlatformConnector } from '@vibetribe/platforms';
-import type { Logger, SecretBox, Semaphore } from '@vibetribe/runtime';
+import type { Logger, SecretBox } from '@vibetribe/runtime';
 import type { PostEvents } from './events';
-
-/** What bounds the local activities that use the database (`ActivityDeps.localConcurrency`). */
-export type Gate = Pick<Semaphore, 'run'>;
 
 /** Reads a medium's bytes for upload to a platform. */
 export type MediaLoader = (media: Media) => Promise<Uint8Array>;
@@ -20,18 +17,8 @@ export interface ActivityDeps {
   logger: Logger;
   /** Default: fetch the medium's URL. */
   loadMedia?: MediaLoader;
-  /** Attempts during which a missing post or a version behind the workflow's is retried (the starter has not committed yet). Default 5. */
+  /** Attempts during which a missing post or a version behind the workflow's is retried (the starter has not committed yet). Default 2: the first attempt may beat the commit; the second goes by the database. */
   commitWaitAttempts?: number;
-  /**
-   * Local activities that may use the database at once (a held round's wait does not count): the
-   * worker's local-activity slots also hold rounds waiting for their second. Default: unbounded.
-   */
-  localConcurrency?: number;
-  /**
-   * Told when a round starts waiting out its hold; the call it returns, when the wait ends (the
-   * worker's workflow-task slots do not count held rounds).
-   */
-  onHold?: () => () => void;
   /** How far before the ledger intent a reconciliation looks for our post. Default 30 s. */
   lookupSkewMs?: number;
 }

@@ -2,5 +2,4 @@ export { createActivities, type Activities } from './activities';
 export { type ActivityDeps, type MediaLoader, fetchMedia } from './deps';
 export { natsPostEvents, type PostEvents, type PostStatusChangedInit } from './events';
 export { clientRefFor } from './ledger';
-export { outcomeOf } from './outcome';
 export { toActivityFailure } from './classify';

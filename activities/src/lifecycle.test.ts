@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { initOrm, type MikroORM, Organization, Post, PostTarget, SocialAccount } from '@vibetribe/database';
+import {
+  AuditEvent,
+  initOrm,
+  type MikroORM,
+  Organization,
+  Post,
+  PostTarget,
+  SocialAccount,
+} from '@vibetribe/database';
 import { createLogger, createSecretBox } from '@vibetribe/runtime';
 import { createActivities } from './activities';
 import type { PostStatusChangedInit } from './events';
@@ -37,35 +45,58 @@ async function seedPost(status: Post['status']): Promise<{ post: Post; target: P
   return { post, target };
 }
 
-const mark = (attempt: number, postId: string, version = 1) =>
-  new MockActivityEnvironment({ attempt }).run(activities.markPublishing, {
+const publish = (
+  attempt: number,
+  postId: string,
+  targetId: string,
+  extra: { version?: number; dueAt?: string } = {},
+) =>
+  new MockActivityEnvironment({ attempt }).run(activities.publishTarget, {
     postId,
-    version,
+    targetId,
+    version: extra.version ?? 1,
     round: 1,
     reason: 'timer_fired' as const,
+    ...(extra.dueAt ? { dueAt: extra.dueAt } : {}),
   });
 
-describe('markPublishing', () => {
-  test('a post the starter has not committed yet is retried, then given up on', async () => {
-    await expect(mark(1, randomUUID())).rejects.toMatchObject({ type: 'PostNotCommitted' });
-    await expect(mark(5, randomUUID())).resolves.toMatchObject({ kind: 'skip', reason: 'missing' });
+const statusOf = async (post: Post, target: PostTarget) => {
+  const em = orm.em.fork();
+  const [p, t] = await Promise.all([
+    em.findOneOrFail(Post, post.id),
+    em.findOneOrFail(PostTarget, target.id),
+  ]);
+  return { post: p.status, target: t.status };
+};
+
+const auditOf = async (post: Post) =>
+  (await orm.em.fork().find(AuditEvent, { subjectId: post.id }, { orderBy: { createdAt: 'asc' } })).map(
+    (a) => a.action,
+  );
+
+// No connector is configured here, so a target that gets past the start fails as `PermanentError`
+// ("no connector for x") right before its platform call: these tests are about the start.
+describe('publishTarget: the start of an attempt, on the locked post row', () => {
+  test('a post the starter has not committed yet is retried once, then given up on', async () => {
+    await expect(publish(1, randomUUID(), randomUUID())).rejects.toMatchObject({ type: 'PostNotCommitted' });
+    await expect(publish(2, randomUUID(), randomUUID())).resolves.toMatchObject({ kind: 'cancelled' });
   });
 
-  test('a version behind the workflow is retried for a while, then the database wins', async () => {
-    const { post } = await seedPost('scheduled');
-    await expect(mark(1, post.id, 2)).rejects.toMatchObject({ type: 'PostNotCommitted' });
-    await expect(mark(5, post.id, 2)).resolves.toMatchObject({ kind: 'ready', version: 1 });
-  });
-
-  test('moves the post and its targets to publishing, audited and announced', async () => {
+  test('a version behind the workflow is retried once, then the database wins', async () => {
     const { post, target } = await seedPost('scheduled');
-    const result = await mark(1, post.id);
-    expect(result).toMatchObject({
-      kind: 'ready',
-      version: 1,
-      targets: [{ targetId: target.id, status: 'publishing' }],
+    await expect(publish(1, post.id, target.id, { version: 2 })).rejects.toMatchObject({
+      type: 'PostNotCommitted',
     });
-    expect((await orm.em.fork().findOneOrFail(Post, post.id)).status).toBe('publishing');
+    await expect(publish(2, post.id, target.id, { version: 2 })).rejects.toMatchObject({
+      type: 'PermanentError',
+    });
+  });
+
+  test('moves the post and the target to publishing, audited and announced, before the call', async () => {
+    const { post, target } = await seedPost('scheduled');
+    await expect(publish(1, post.id, target.id)).rejects.toMatchObject({ type: 'PermanentError' });
+    expect(await statusOf(post, target)).toEqual({ post: 'publishing', target: 'publishing' });
+    expect(await auditOf(post)).toEqual(['publishing']);
     expect(events.at(-1)).toMatchObject({
       postId: post.id,
       status: 'publishing',
@@ -74,12 +105,30 @@ describe('markPublishing', () => {
     });
   });
 
-  test('a deleted or draft post is not published', async () => {
-    const { post } = await seedPost('scheduled');
-    await orm.em.fork().nativeUpdate(Post, { id: post.id }, { deletedAt: new Date(), status: 'cancelled' });
-    await expect(mark(1, post.id)).resolves.toMatchObject({ kind: 'skip', reason: 'deleted' });
+  test('a deleted, cancelled or draft post makes no call: its target is cancelled', async () => {
+    const deleted = await seedPost('scheduled');
+    await orm.em
+      .fork()
+      .nativeUpdate(Post, { id: deleted.post.id }, { deletedAt: new Date(), status: 'cancelled' });
+    await expect(publish(1, deleted.post.id, deleted.target.id)).resolves.toMatchObject({
+      kind: 'cancelled',
+    });
+    expect(await statusOf(deleted.post, deleted.target)).toEqual({ post: 'cancelled', target: 'cancelled' });
     const draft = await seedPost('draft');
-    await expect(mark(1, draft.post.id)).resolves.toMatchObject({ kind: 'skip', reason: 'not_publishable' });
+    await expect(publish(1, draft.post.id, draft.target.id)).resolves.toMatchObject({ kind: 'cancelled' });
+  });
+
+  test('a post the gateway moved later (a newer version, a later time) is not published: moved', async () => {
+    const { post, target } = await seedPost('scheduled');
+    const later = new Date(Date.now() + 60_000);
+    await orm.em.fork().nativeUpdate(Post, { id: post.id }, { scheduledAt: later, version: 2 });
+    await expect(publish(1, post.id, target.id, { dueAt: new Date().toISOString() })).resolves.toEqual({
+      kind: 'moved',
+      targetId: target.id,
+      scheduledAt: later.toISOString(),
+      version: 2,
+    });
+    expect(await statusOf(post, target)).toEqual({ post: 'scheduled', target: 'pending' });
   });
 });
 
@@ -89,25 +138,46 @@ describe('markCancelled', () => {
     await expect(activities.markCancelled({ postId: post.id, reason: 'test' })).resolves.toEqual({
       status: 'cancelled',
     });
-    expect((await orm.em.fork().findOneOrFail(PostTarget, target.id)).status).toBe('cancelled');
+    expect(await statusOf(post, target)).toEqual({ post: 'cancelled', target: 'cancelled' });
     const draft = await seedPost('draft');
     await expect(activities.markCancelled({ postId: draft.post.id, reason: 'unscheduled' })).resolves.toEqual(
       { status: 'draft' },
     );
+  });
+
+  test('during a round: a target whose call began stays publishing; one not begun makes no call', async () => {
+    const { post, target } = await seedPost('scheduled');
+    await expect(publish(1, post.id, target.id)).rejects.toMatchObject({ type: 'PermanentError' });
+    const em = orm.em.fork();
+    const tag = randomUUID().slice(0, 8);
+    const account = new SocialAccount(
+      em.getReference(Organization, post.organization.id),
+      'x',
+      tag,
+      `@${tag}`,
+      'x',
+    );
+    const other = new PostTarget(em.getReference(Post, post.id), account);
+    await em.persist([account, other]).flush();
+    await activities.markCancelled({ postId: post.id, reason: 'operator', actor: { type: 'operator' } });
+    expect(await statusOf(post, target)).toEqual({ post: 'cancelled', target: 'publishing' });
+    expect((await orm.em.fork().findOneOrFail(PostTarget, other.id)).status).toBe('cancelled');
+    // The cancel took the post row's lock first: the other target's attempt finds it and stops.
+    await expect(publish(1, post.id, other.id)).resolves.toMatchObject({ kind: 'cancelled' });
+    expect(await auditOf(post)).toEqual(['publishing', 'cancelled']);
   });
 });
 
 describe('the ledger lock', () => {
   test('is held by one attempt at a time', async () => {
     const ref = randomUUID();
-    const knex = orm.em.getKnex();
-    await knex.transaction(async (first) => {
+    await orm.em.fork().transactional(async (first) => {
       expect(await tryLedgerLock(first, ref)).toBe(true);
-      await knex.transaction(async (second) => {
+      await orm.em.fork().transactional(async (second) => {
         expect(await tryLedgerLock(second, ref)).toBe(false);
       });
     });
-    await knex.transaction(async (third) => {
+    await orm.em.fork().transactional(async (third) => {
       expect(await tryLedgerLock(third, ref)).toBe(true);
     });
   });

@@ -1,76 +1,86 @@
-import type { PostStatus, TargetError } from '@vibetribe/database';
+import {
+  recordPostAudit,
+  roundOutcome,
+  runStatement,
+  statement,
+  type TargetError,
+} from '@vibetribe/database';
 import type {
   PublishOutcome,
   RecordOutcomeInput,
   RecordOutcomeResult,
-  TargetFailure,
+  TargetResult,
 } from '@vibetribe/workflows';
 import type { ActivityDeps } from './deps';
 import { announce, auditActor, targetOutcome } from './post-rows';
-import { auditInsert, query, readPost, sqlOf, type TargetRow } from './rows';
-
-/** published when every live target is, partially_published when some are, failed when none is. */
-export function outcomeOf(targets: Pick<TargetRow, 'status'>[]): PublishOutcome {
-  const live = targets.filter((t) => t.status !== 'cancelled');
-  const published = live.filter((t) => t.status === 'published').length;
-  if (published === live.length) return 'published';
-  return published > 0 ? 'partially_published' : 'failed';
-}
+import { readPost, type TargetRow } from './rows';
 
 const REASONS: Record<PublishOutcome, string> = {
   published: 'all_targets_published',
   partially_published: 'some_targets_failed',
   failed: 'all_targets_failed',
+  cancelled: 'cancelled',
 };
 
-/** The error a failed target keeps: the activity recorded the platform's own words; keep them unless it never got the chance (a timeout). */
-function failedError(target: TargetRow, failure: TargetFailure): TargetError {
-  if (target.lastError && failure.kind !== 'timeout') return target.lastError;
-  return { kind: failure.kind, message: failure.message, at: new Date().toISOString() };
+/** The round's failed and cancelled targets, and the post's status and publish time: one statement. */
+const WRITE_OUTCOME = statement(
+  'write-round-outcome',
+  `with changed as (
+     update post_targets t set status = f.status, last_error = coalesce(f.error, t.last_error), updated_at = now()
+     from jsonb_to_recordset(?::jsonb) as f(id uuid, status text, error jsonb) where t.id = f.id
+   )
+   update posts set status = ?, published_at = ?, updated_at = now() where id = ?`,
+);
+
+/** The error a failed target keeps: the platform's own words the activity recorded, unless it never got the chance (a timeout). */
+function failedError(target: TargetRow, error: { kind: string; message: string }): TargetError {
+  if (target.lastError && error.kind !== 'timeout') return target.lastError;
+  return { ...error, at: new Date().toISOString() };
 }
 
-/** Ends a round: failed targets marked failed, the post's outcome written, audited and announced. */
+/** A target's status after the round, or undefined when the round leaves it as it is. */
+function nextStatus(target: TargetRow, result: TargetResult | undefined): 'failed' | 'cancelled' | undefined {
+  if (!result || target.status === 'published' || target.status === 'cancelled') return undefined;
+  if (result.kind === 'failed') return 'failed';
+  return result.kind === 'cancelled' ? 'cancelled' : undefined;
+}
+
+/**
+ * Ends a round: failed and cancelled targets written, the post's status from its targets (a post an
+ * operator cancelled during the round stays cancelled unless a target went out), audited and announced.
+ */
 export function recordOutcome(deps: ActivityDeps) {
   return async (input: RecordOutcomeInput): Promise<RecordOutcomeResult> => {
     const actor = auditActor(undefined);
-    const failures = new Map(input.failures.map((f) => [f.targetId, f]));
-    const done = await sqlOf(deps).transaction(async (tx) => {
+    const results = new Map(input.results.map((r) => [r.targetId, r]));
+    const done = await deps.orm.em.fork().transactional(async (tx) => {
       const post = await readPost(tx, input.postId, true);
       if (!post) throw new Error(`post ${input.postId} vanished during publishing`);
-      const failed: { id: string; error: TargetError }[] = [];
+      const changes: { id: string; status: string; error: TargetError | null }[] = [];
       for (const t of post.targets) {
-        const failure = failures.get(t.id);
-        if (!failure || t.status === 'published') continue;
-        t.status = 'failed';
-        t.lastError = failedError(t, failure);
-        failed.push({ id: t.id, error: t.lastError });
+        const result = results.get(t.id);
+        const status = nextStatus(t, result);
+        if (!status) continue;
+        t.status = status;
+        if (result?.kind === 'failed') t.lastError = failedError(t, result.error);
+        changes.push({ id: t.id, status, error: status === 'failed' ? t.lastError : null });
       }
-      const status = outcomeOf(post.targets);
-      const previous: PostStatus = post.status;
+      const outcome = roundOutcome(post.targets);
+      const status = post.status === 'cancelled' && outcome === 'failed' ? 'cancelled' : outcome;
+      const previous = post.status;
       post.status = status;
-      if (status !== 'failed' && !post.publishedAt) {
+      if ((status === 'published' || status === 'partially_published') && !post.publishedAt) {
         const times = post.targets.map((t) => (t.publishedAt ? Date.parse(t.publishedAt) : 0));
         post.publishedAt = new Date(Math.max(...times, 0) || Date.now());
       }
-      const [audit, auditArgs] = auditInsert(
-        post,
-        status,
-        actor,
-        { round: input.round, version: input.version, failures: input.failures },
-        previous !== status,
-      );
-      await query(
-        tx,
-        `with failed as (
-           update post_targets t set status = 'failed', last_error = f.error, updated_at = now()
-           from jsonb_to_recordset(?::jsonb) as f(id uuid, error jsonb) where t.id = f.id
-         ), post as (
-           update posts set status = ?, published_at = ?, updated_at = now() where id = ?
-         )
-         ${audit}`,
-        [JSON.stringify(failed), status, post.publishedAt, post.id, ...auditArgs],
-      );
-      return { post, previous, status, targets: post.targets.map(targetOutcome) };
+      await runStatement(tx, WRITE_OUTCOME, [JSON.stringify(changes), status, post.publishedAt, post.id]);
+      if (previous !== status) {
+        const failures = input.results.flatMap((r) =>
+          r.kind === 'failed' ? [{ targetId: r.targetId, ...r.error }] : [],
+        );
+        recordPostAudit(tx, post, status, actor, { round: input.round, version: post.version, failures });
+      }
+      return { post, previous, status };
     });
     await announce(deps, done.post, {
       previousStatus: done.previous,
@@ -78,6 +88,6 @@ export function recordOutcome(deps: ActivityDeps) {
       actor,
       msgId: `post-status:${input.postId}:${input.round}:${done.status}`,
     });
-    return { status: done.status, targets: done.targets };
+    return { status: done.status, version: done.post.version, targets: done.post.targets.map(targetOutcome) };
   };
 }

@@ -1,56 +1,191 @@
-import { ApplicationFailure } from '@temporalio/common';
+import { randomUUID } from 'node:crypto';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { type EntityManager, recordPostAudit, runStatement, statement } from '@vibetribe/database';
 import type { PublishResult, UploadedMedia } from '@vibetribe/platforms';
 import { PUBLISH_ERROR_TYPES, type PublishTargetInput, type PublishTargetResult } from '@vibetribe/workflows';
 import { targetError, toActivityFailure } from './classify';
+import { stillWaitingForCommit } from './commit-wait';
 import { preparePost, type PreparedPost, type TargetContext, uploadMedia } from './content';
-import { currentAttempt, withHeartbeat } from './context';
+import { activityContext, currentAttempt, withHeartbeat } from './context';
 import type { ActivityDeps } from './deps';
-import { clientRefFor, ensureIntent, type LedgerRow, readLedger, tryLedgerLock } from './ledger';
+import { clientRefFor, countCall, type LedgerRow, readLedger, tryLedgerLock } from './ledger';
 import { announce, auditActor } from './post-rows';
-import { query, readPost, type Sql, sqlOf } from './rows';
+import { type PostRow, readPost } from './rows';
 
+type Published = Extract<PublishTargetResult, { kind: 'published' }>;
+
+/** A target whose platform call may go ahead, with what the call needs. */
 interface Call {
   input: PublishTargetInput;
+  organizationId: string;
   clientRef: string;
-  target: TargetContext;
-  prepared: PreparedPost;
-  media: UploadedMedia[];
+  target: Loaded;
   /** This attempt wrote the intent, so no earlier call can have reached the platform. */
   freshIntent: boolean;
 }
 
-/** The target, its post's content, its account, and this version's ledger row if one exists: one statement. */
+/** The target, its post's content, its account, and this version's ledger row if one exists. */
 interface Loaded extends TargetContext {
   ledgerState: LedgerRow['state'] | null;
   ledgerPostId: string | null;
   ledgerUrl: string | null;
 }
 
-async function loadTarget(sql: Sql, input: PublishTargetInput, clientRef: string): Promise<Loaded | null> {
-  const rows = await query<Loaded>(
-    sql,
-    `select t.id as "targetId", t.post_id as "postId", p.organization_id as "organizationId", t.platform,
-       p.content, p.platform_content as "platformContent", p.media_ids as "mediaIds",
-       t.account_id as "accountId", a.status as "accountStatus", a.external_id as "externalId",
-       a.access_token_enc as "accessTokenEnc", a.refresh_token_enc as "refreshTokenEnc",
-       l.state as "ledgerState", l.platform_post_id as "ledgerPostId", l.platform_url as "ledgerUrl"
-     from post_targets t
-       join posts p on p.id = t.post_id
-       join social_accounts a on a.id = t.account_id
-       left join publish_ledger l on l.client_ref = ?
-     where t.id = ? and t.post_id = ?`,
-    [clientRef, input.targetId, input.postId],
-  );
-  return rows[0] ?? null;
+const LOAD_TARGET = statement(
+  'load-publish-target',
+  `select t.id as "targetId", t.post_id as "postId", p.organization_id as "organizationId", t.platform,
+     p.content, p.platform_content as "platformContent", p.media_ids as "mediaIds",
+     t.account_id as "accountId", a.status as "accountStatus", a.external_id as "externalId",
+     a.access_token_enc as "accessTokenEnc", a.refresh_token_enc as "refreshTokenEnc",
+     l.state as "ledgerState", l.platform_post_id as "ledgerPostId", l.platform_url as "ledgerUrl"
+   from post_targets t
+     join posts p on p.id = t.post_id
+     join social_accounts a on a.id = t.account_id
+     left join publish_ledger l on l.client_ref = ?
+   where t.id = ?`,
+);
+
+/** The target and its post to `publishing`, and the ledger intent: true when this call wrote the intent. */
+const START_TARGET = statement(
+  'start-publish-target',
+  `with target as (
+     update post_targets set status = 'publishing', updated_at = now()
+     where id = ? and status not in ('publishing', 'published')
+   ), post as (
+     update posts set status = 'publishing', updated_at = now() where id = ? and status <> 'publishing'
+   ), intent as (
+     insert into publish_ledger (id, created_at, updated_at, target_id, content_version, client_ref, state,
+       intent_at, calls)
+     values (?, now(), now(), ?, ?, ?, 'intent', now(), 0) on conflict do nothing returning id
+   )
+   select exists (select 1 from intent) as fresh`,
+);
+
+const CANCEL_TARGET = statement(
+  'cancel-publish-target',
+  `update post_targets set status = 'cancelled', updated_at = now()
+   where id = ? and status not in ('published', 'cancelled')`,
+);
+
+const CONFIRM_TARGET = statement(
+  'confirm-publish-target',
+  `with ledger as (
+     update publish_ledger set state = 'confirmed', platform_post_id = ?, platform_url = ?,
+       confirmed_at = now(), updated_at = now()
+     where client_ref = ? and state <> 'confirmed' returning id
+   ), old as (
+     select id, status from post_targets where id = ? for update
+   )
+   update post_targets t set status = 'published', platform_post_id = ?, platform_url = ?,
+     last_error = null, published_at = coalesce(t.published_at, now()), attempts = t.attempts + 1,
+     updated_at = now()
+   from old where t.id = old.id returning t.attempts, old.status as previous`,
+);
+
+const RECORD_FAILED_ATTEMPT = statement(
+  'record-failed-publish-attempt',
+  `with target as (
+     update post_targets set attempts = attempts + 1, last_error = ?::jsonb, updated_at = now()
+     where id = ? returning account_id
+   )
+   update social_accounts set status = 'needs_reconnect', updated_at = now()
+   where ?::boolean and id in (select account_id from target)`,
+);
+
+/**
+ * A timer round's post that the gateway rescheduled after the workflow's time (a newer version than
+ * the workflow has seen, due later): its signal is on the way, and the round must not publish. A time
+ * moved by an operator's signal alone is the workflow's, and leaves the row's older time behind.
+ */
+function movedLater(post: PostRow, input: PublishTargetInput): boolean {
+  if (!input.dueAt || post.status !== 'scheduled' || post.version <= input.version) return false;
+  return post.scheduledAt !== null && post.scheduledAt.getTime() > Date.parse(input.dueAt);
 }
 
-/** Finds our post on the platform (an inherited intent), or creates it; `calls` is committed before each create. */
+/** The outcome of `begin`: a result with no platform call, or the call to make. */
+type Begun = { done: PublishTargetResult } | { call: Call; marked?: { post: PostRow; previous: string } };
+
+/**
+ * Starts a target's attempt in one transaction on the locked post row: the post may have been
+ * cancelled, deleted or moved later, and then no call is made; otherwise the target (and the post,
+ * for the round's first target) goes to `publishing` and the ledger intent is written. An operator's
+ * cancel (`markCancelled`) takes the same lock, so it either comes first and stops this call, or
+ * finds the call begun.
+ */
+async function begin(deps: ActivityDeps, input: PublishTargetInput): Promise<Begun> {
+  if (activityContext()?.cancellationSignal.aborted) throw new CancelledFailure('cancelled before its call');
+  const { targetId } = input;
+  return deps.orm.em.fork().transactional(async (tx): Promise<Begun> => {
+    const post = await readPost(tx, input.postId, true);
+    if (!post) {
+      stillWaitingForCommit(deps, `post ${input.postId} not found`);
+      return { done: { kind: 'cancelled', targetId } };
+    }
+    if (post.version < input.version)
+      stillWaitingForCommit(deps, `post ${post.id} is at v${post.version}, not v${input.version}`);
+    const target = post.targets.find((t) => t.id === targetId);
+    if (!target) {
+      throw ApplicationFailure.create({
+        type: PUBLISH_ERROR_TYPES.permanent,
+        nonRetryable: true,
+        message: `no target ${targetId} on post ${input.postId}`,
+      });
+    }
+    const stopped = post.deletedAt !== null || post.status === 'cancelled' || post.status === 'draft';
+    if (stopped || target.status === 'cancelled') {
+      await runStatement(tx, CANCEL_TARGET, [targetId]);
+      return { done: { kind: 'cancelled', targetId } };
+    }
+    if (movedLater(post, input)) {
+      return {
+        done: {
+          kind: 'moved',
+          targetId,
+          scheduledAt: post.scheduledAt!.toISOString(),
+          version: post.version,
+        },
+      };
+    }
+    const clientRef = clientRefFor(post.id, targetId, post.version);
+    const [loaded] = await runStatement<Loaded>(tx, LOAD_TARGET, [clientRef, targetId]);
+    if (!loaded) throw new Error(`target ${targetId} vanished`);
+    const [started] = await runStatement<{ fresh: boolean }>(tx, START_TARGET, [
+      targetId,
+      post.id,
+      randomUUID(),
+      targetId,
+      post.version,
+      clientRef,
+    ]);
+    const call: Call = {
+      input: { ...input, version: post.version },
+      organizationId: post.organizationId,
+      clientRef,
+      target: loaded,
+      freshIntent: loaded.ledgerState === null && started?.fresh === true,
+    };
+    if (post.status === 'publishing') return { call };
+    const previous = post.status;
+    recordPostAudit(tx, post, 'publishing', auditActor(input.actor), {
+      reason: input.reason,
+      round: input.round,
+      version: post.version,
+    });
+    post.status = 'publishing';
+    for (const t of post.targets) if (t.id === targetId) t.status = 'publishing';
+    return { call, marked: { post, previous } };
+  });
+}
+
+/** Finds our post on the platform (an inherited intent), or creates it; the call is counted before each create. */
 async function findOrCreate(
   deps: ActivityDeps,
   ledger: LedgerRow,
   call: Call,
+  prepared: PreparedPost,
+  media: UploadedMedia[],
 ): Promise<{ result: PublishResult; reused: boolean }> {
-  const { connector, account, text } = call.prepared;
+  const { connector, account, text } = prepared;
   if (!call.freshIntent) {
     const since = new Date(ledger.intentAt.getTime() - (deps.lookupSkewMs ?? 30_000));
     const found = await connector.lookup({ account, clientRef: call.clientRef, text, since });
@@ -62,13 +197,11 @@ async function findOrCreate(
       return { result: found, reused: true };
     }
   }
-  await query(sqlOf(deps), 'update publish_ledger set calls = calls + 1, updated_at = now() where id = ?', [
-    ledger.id,
-  ]);
+  await countCall(deps.orm.em.fork(), ledger.id);
   const result = await connector.publish({
     account,
     text,
-    media: call.media,
+    media,
     clientRef: call.clientRef,
     idempotencyKey: call.clientRef,
   });
@@ -77,68 +210,53 @@ async function findOrCreate(
 
 /**
  * Confirms the ledger row and the target, with an audit entry when the target was not published
- * yet: one statement, so all of it commits or none. Resolves with the target's attempts.
+ * yet: one transaction, so all of it commits or none. Resolves with the target's attempts.
  */
 async function confirm(
-  sql: Sql,
-  call: Pick<Call, 'input' | 'clientRef'> & { target: Pick<TargetContext, 'organizationId' | 'platform'> },
+  em: EntityManager,
+  call: Pick<Call, 'input' | 'clientRef' | 'organizationId'> & { target: Pick<Loaded, 'platform'> },
   result: PublishResult,
   reused: boolean,
 ): Promise<{ attempts: number }> {
-  const { input, target } = call;
-  const audit = {
-    target_id: input.targetId,
-    platform: target.platform,
-    platform_post_id: result.platformPostId,
-    url: result.url,
-    version: input.version,
-    reused,
-  };
-  const rows = await query<{ attempts: number }>(
-    sql,
-    `with ledger as (
-       update publish_ledger set state = 'confirmed', platform_post_id = ?, platform_url = ?,
-         confirmed_at = now(), updated_at = now()
-       where client_ref = ? and state <> 'confirmed' returning id
-     ), old as (
-       select id, status from post_targets where id = ? for update
-     ), target as (
-       update post_targets t set status = 'published', platform_post_id = ?, platform_url = ?,
-         last_error = null, published_at = coalesce(t.published_at, now()), attempts = t.attempts + 1,
-         updated_at = now()
-       from old where t.id = old.id returning t.attempts, old.status as previous
-     ), audit as (
-       insert into audit_events (id, created_at, updated_at, organization_id, subject_type, subject_id, action,
-         actor_type, actor_id, data)
-       select gen_random_uuid(), clock_timestamp(), clock_timestamp(), ?, 'post', ?, 'target_published',
-         'workflow', null, ?::jsonb
-       from target where target.previous <> 'published'
-     )
-     select attempts from target`,
-    [
+  const { input } = call;
+  return em.fork().transactional(async (tx) => {
+    const [row] = await runStatement<{ attempts: number; previous: string }>(tx, CONFIRM_TARGET, [
       result.platformPostId,
       result.url,
       call.clientRef,
       input.targetId,
       result.platformPostId,
       result.url,
-      target.organizationId,
-      input.postId,
-      JSON.stringify(audit),
-    ],
-  );
-  const row = rows[0];
-  if (!row) throw new Error(`target ${input.targetId} vanished while publishing`);
-  return row;
+    ]);
+    if (!row) throw new Error(`target ${input.targetId} vanished while publishing`);
+    if (row.previous !== 'published') {
+      recordPostAudit(
+        tx,
+        { id: input.postId, organizationId: call.organizationId },
+        'target_published',
+        auditActor(undefined),
+        {
+          target_id: input.targetId,
+          platform: call.target.platform,
+          platform_post_id: result.platformPostId,
+          url: result.url,
+          version: input.version,
+          reused,
+        },
+      );
+    }
+    return { attempts: row.attempts };
+  });
 }
 
 /**
  * The platform call under a per-clientRef advisory lock, so a second live attempt (a zombie worker's)
  * backs off instead of posting twice; the lock dies with the holder's connection if its worker is killed.
  */
-async function publishOnce(deps: ActivityDeps, call: Call): Promise<PublishTargetResult> {
-  const sql = sqlOf(deps);
-  const { result, reused, attempts } = await sql.transaction(async (lockTx) => {
+async function publishOnce(deps: ActivityDeps, call: Call): Promise<Published> {
+  const prepared = await preparePost(deps, call.target);
+  const media = await uploadMedia(deps, prepared);
+  const { result, reused, attempts } = await deps.orm.em.fork().transactional(async (lockTx) => {
     if (!(await tryLedgerLock(lockTx, call.clientRef))) {
       throw ApplicationFailure.create({
         type: PUBLISH_ERROR_TYPES.inFlight,
@@ -152,35 +270,34 @@ async function publishOnce(deps: ActivityDeps, call: Call): Promise<PublishTarge
     const outcome =
       ledger.state === 'confirmed' && ledger.platformPostId
         ? { result: { platformPostId: ledger.platformPostId, url: ledger.platformUrl ?? '' }, reused: true }
-        : await findOrCreate(deps, ledger, call);
+        : await findOrCreate(deps, ledger, call, prepared, media);
     // Committed on its own connection before the lock is released.
-    return { ...outcome, ...(await confirm(sql, call, outcome.result, outcome.reused)) };
+    return { ...outcome, ...(await confirm(deps.orm.em, call, outcome.result, outcome.reused)) };
   });
-  const post = await readPost(sql, call.input.postId);
-  if (post) {
-    await announce(deps, post, {
-      previousStatus: post.status,
-      reason: 'target_published',
-      actor: auditActor(undefined),
-      msgId: `target-published:${call.clientRef}`,
-    });
-  }
-  return { targetId: call.input.targetId, ...result, reused, attempts };
+  await announceTarget(deps, call);
+  return { kind: 'published', targetId: call.input.targetId, ...result, reused, attempts };
+}
+
+/** The post's status event once a target is published (its targets changed; its status did not). */
+async function announceTarget(deps: ActivityDeps, call: Call): Promise<void> {
+  const post = await readPost(deps.orm.em.fork(), call.input.postId);
+  if (!post) return;
+  await announce(deps, post, {
+    previousStatus: post.status,
+    reason: 'target_published',
+    actor: auditActor(undefined),
+    msgId: `target-published:${call.clientRef}`,
+  });
 }
 
 /** Keeps the attempt's failure on the target; an auth failure also flags the account for reconnection. */
 async function recordFailedAttempt(deps: ActivityDeps, targetId: string, err: unknown): Promise<void> {
   const error = targetError(err);
-  await query(
-    sqlOf(deps),
-    `with target as (
-       update post_targets set attempts = attempts + 1, last_error = ?::jsonb, updated_at = now()
-       where id = ? returning account_id
-     )
-     update social_accounts set status = 'needs_reconnect', updated_at = now()
-     where ?::boolean and id in (select account_id from target)`,
-    [JSON.stringify(error), targetId, error.kind === 'auth'],
-  );
+  await runStatement(deps.orm.em.fork(), RECORD_FAILED_ATTEMPT, [
+    JSON.stringify(error),
+    targetId,
+    error.kind === 'auth',
+  ]);
 }
 
 /**
@@ -191,27 +308,25 @@ async function recordFailedAttempt(deps: ActivityDeps, targetId: string, err: un
 export function publishTarget(deps: ActivityDeps) {
   return (input: PublishTargetInput): Promise<PublishTargetResult> =>
     withHeartbeat(async () => {
-      const sql = sqlOf(deps);
-      const clientRef = clientRefFor(input.postId, input.targetId, input.version);
-      const target = await loadTarget(sql, input, clientRef);
-      if (!target) {
-        throw ApplicationFailure.create({
-          type: PUBLISH_ERROR_TYPES.permanent,
-          nonRetryable: true,
-          message: `no target ${input.targetId} on post ${input.postId}`,
+      const begun = await begin(deps, input);
+      if ('done' in begun) return begun.done;
+      const { call, marked } = begun;
+      if (marked) {
+        await announce(deps, marked.post, {
+          previousStatus: marked.previous,
+          reason: input.reason,
+          actor: auditActor(input.actor),
+          msgId: `post-status:${input.postId}:${input.round}:publishing`,
         });
       }
       try {
+        const { target } = call;
         if (target.ledgerState === 'confirmed' && target.ledgerPostId) {
           const result = { platformPostId: target.ledgerPostId, url: target.ledgerUrl ?? '' };
-          const { attempts } = await confirm(sql, { input, clientRef, target }, result, true);
-          return { targetId: input.targetId, ...result, reused: true, attempts };
+          const { attempts } = await confirm(deps.orm.em, call, result, true);
+          return { kind: 'published', targetId: input.targetId, ...result, reused: true, attempts };
         }
-        const prepared = await preparePost(deps, target);
-        const media = await uploadMedia(deps, prepared);
-        const freshIntent =
-          target.ledgerState === null && (await ensureIntent(sql, input.targetId, input.version, clientRef));
-        return await publishOnce(deps, { input, clientRef, target, prepared, media, freshIntent });
+        return await publishOnce(deps, call);
       } catch (err) {
         deps.logger.warn(
           { err, targetId: input.targetId, attempt: currentAttempt() },

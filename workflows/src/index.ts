@@ -3,4 +3,4 @@ export * from './publish-post.contract';
 export * from './publish-post.activities';
 export * from './publish-post.options';
 export * from './search-attributes';
-export { publishPostWorkflow, SEARCH_ATTRIBUTES_PATCH } from './publish-post';
+export { publishPostWorkflow } from './publish-post';

@@ -11,12 +11,8 @@ export interface PublishPostInput {
   retry?: { maximumAttempts?: number; initialIntervalMs?: number; backoffCoefficient?: number };
   /** How long a failed post waits for a `retry` signal before the workflow closes. */
   retryWindowMs?: number;
-  /**
-   * The post's targets when the starter committed it: the status query shows them while the post
-   * waits, and the workflow's first task needs no database read. Absent from older starters; the
-   * workflow then reads them (`loadPostForPublish`).
-   */
-  targets?: { targetId: string; platform: string }[];
+  /** The post's targets when the starter committed it: the status query shows them while the post waits. */
+  targets: { targetId: string; platform: string }[];
 }
 
 /** The workflow's own view of where it is. */

@@ -4,7 +4,7 @@ import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createTimeSkippingEnv } from '@vibetribe/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import type { FirstAttempt, PublishActivities, RecordOutcomeInput } from './publish-post.activities';
+import type { PublishActivities, RecordOutcomeInput } from './publish-post.activities';
 import { retrySignal, statusQuery } from './publish-post.contract';
 import { publishPostWorkflow } from './publish-post';
 import { organizationIdKey, postIdKey, postStatusKey, scheduledAtKey } from './search-attributes';
@@ -30,14 +30,11 @@ beforeAll(async () => {
 });
 afterAll(() => env?.teardown());
 
-/** Stub activities: one X target whose publish fails until `failuresLeft` runs out. */
+/** Stub activities: one X target whose publish fails (finally) until `failuresLeft` runs out. */
 function stubActivities(failuresLeft: number) {
   const rounds: RecordOutcomeInput[] = [];
-  const target = { targetId: 't1', platform: 'x', status: 'pending' as const, attempts: 0 };
+  const target = { targetId: 't1', platform: 'x' };
   const activities: PublishActivities = {
-    loadPostForPublish: () =>
-      Promise.resolve({ status: 'scheduled', version: 1, deleted: false, targets: [target] }),
-    markPublishing: (input) => Promise.resolve({ kind: 'ready', version: input.version, targets: [target] }),
     publishTarget: () => {
       if (failuresLeft-- > 0) {
         return Promise.reject(
@@ -45,6 +42,7 @@ function stubActivities(failuresLeft: number) {
         );
       }
       return Promise.resolve({
+        kind: 'published',
         targetId: 't1',
         platformPostId: '1',
         url: 'https://x.com/i/web/status/1',
@@ -54,30 +52,14 @@ function stubActivities(failuresLeft: number) {
     },
     recordOutcome: (input) => {
       rounds.push(input);
-      const failed = input.failures.length > 0;
+      const failed = input.results.some((r) => r.kind === 'failed');
       return Promise.resolve({
         status: failed ? 'failed' : 'published',
+        version: 1,
         targets: [{ ...target, status: failed ? 'failed' : 'published', attempts: rounds.length }],
       });
     },
     markCancelled: () => Promise.resolve({ status: 'cancelled' }),
-    // The three above in one, as `@vibetribe/activities` composes them; the stub failure is final.
-    publishRound: async ({ retriesLeft: _, ...mark }) => {
-      const marked = await activities.markPublishing(mark);
-      if (marked.kind === 'skip') return { marked, attempts: [] };
-      const req = { postId: mark.postId, targetId: 't1', version: marked.version };
-      const attempt: FirstAttempt = await activities.publishTarget(req).then(
-        (published) => ({ targetId: 't1', published }),
-        (err: Error) => ({
-          targetId: 't1',
-          failed: { targetId: 't1', kind: 'permanent', message: err.message, final: true },
-        }),
-      );
-      const failures =
-        'failed' in attempt ? [{ targetId: 't1', kind: 'permanent', message: attempt.failed.message }] : [];
-      const outcome = await activities.recordOutcome({ ...req, round: mark.round, failures });
-      return { marked, attempts: [attempt], outcome };
-    },
   };
   return { activities, rounds };
 }
@@ -93,7 +75,13 @@ async function run<T>(activities: PublishActivities, fn: (taskQueue: string) => 
   return worker.runUntil(fn(taskQueue));
 }
 
-const input = { postId: 'p1', organizationId: 'o1', scheduledAt: null, version: 1 };
+const input = {
+  postId: 'p1',
+  organizationId: 'o1',
+  scheduledAt: null,
+  version: 1,
+  targets: [{ targetId: 't1', platform: 'x' }],
+};
 
 describe('publishPostWorkflow retry window (time-skipping)', () => {
   test('a failed post closes when its 7-day retry window passes without a retry', async () => {

@@ -8,4 +8,3 @@ export * from './shutdown';
 export * from './tokens';
 export * from './secret-box';
 export * from './koa-handler';
-export * from './semaphore';

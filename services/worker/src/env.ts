@@ -1,6 +1,5 @@
 import { commonEnv, loadEnv, portVar } from '@vibetribe/runtime';
 import { PUBLISHING_TASK_QUEUE } from '@vibetribe/workflows';
-import { DEFAULT_MAX_HELD_ROUNDS } from './worker';
 import { z } from 'zod';
 
 const base64Key = z
@@ -18,40 +17,37 @@ export const workerEnvSchema = z.object({
   X_UPLOAD_BASE_URL: z.url().optional(),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(20),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(1).default(40),
-  /** Local activities (bookkeeping, a first publish attempt) at once; they share the database pool. */
+  /** Local activities (a round's outcome, a cancel: one short transaction each) at once. */
   WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: z.coerce.number().int().min(1).default(20),
-  /** Timer rounds waiting out their last second at once (extra local-activity slots). */
-  WORKER_MAX_HELD_ROUNDS: z.coerce.number().int().min(0).default(DEFAULT_MAX_HELD_ROUNDS),
+  /** The prebuilt workflow bundle (`npm run build` writes it); default: the one beside this file. */
+  WORKER_WORKFLOW_BUNDLE: z.string().min(1).optional(),
   /** How long a stopping worker lets running activities finish before cancelling them. */
   WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   /**
-   * A publish holds two connections at once (the per-target advisory-lock transaction, and the
-   * ledger writes inside it), and runs as an activity or a local activity, so the pool must exceed
-   * twice the slots of both. Default: 2 × (activity + local activity slots) + 4.
+   * A publish activity holds two connections at once (the per-target advisory-lock transaction, and
+   * the ledger writes inside it); a local activity holds one. Default: 2 × activity slots + local
+   * activity slots + 4.
    */
   DATABASE_POOL_MAX: z.coerce.number().int().min(3).optional(),
 });
 
-/** The smallest pool that cannot deadlock `slots` concurrent publishes. */
-export const minPoolFor = (slots: number) => 2 * slots + 1;
-
-/** Activity and local-activity slots: each may run a publish. */
-const publishSlots = (e: z.output<typeof workerEnvSchema>) =>
-  e.WORKER_MAX_CONCURRENT_ACTIVITIES + e.WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES;
+/** The smallest pool that cannot deadlock the worker's slots: two connections per publish, one per local activity. */
+const minPool = (e: z.output<typeof workerEnvSchema>) =>
+  2 * e.WORKER_MAX_CONCURRENT_ACTIVITIES + e.WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES + 1;
 
 const checkedSchema = workerEnvSchema
   .superRefine((e, ctx) => {
-    if (e.DATABASE_POOL_MAX !== undefined && e.DATABASE_POOL_MAX < minPoolFor(publishSlots(e))) {
+    if (e.DATABASE_POOL_MAX !== undefined && e.DATABASE_POOL_MAX < minPool(e)) {
       ctx.addIssue({
         code: 'custom',
         path: ['DATABASE_POOL_MAX'],
-        message: `must be at least ${minPoolFor(publishSlots(e))} (2 × (WORKER_MAX_CONCURRENT_ACTIVITIES + WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES) + 1): each publish holds two connections`,
+        message: `must be at least ${minPool(e)} (2 × WORKER_MAX_CONCURRENT_ACTIVITIES + WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES + 1): each publish holds two connections`,
       });
     }
   })
   .transform((e) => ({
     ...e,
-    DATABASE_POOL_MAX: e.DATABASE_POOL_MAX ?? 2 * publishSlots(e) + 4,
+    DATABASE_POOL_MAX: e.DATABASE_POOL_MAX ?? minPool(e) + 3,
   }));
 
 /** The parsed, frozen worker configuration. */

@@ -35,7 +35,7 @@ async function main(): Promise<void> {
       maxConcurrentActivityTaskExecutions: env.WORKER_MAX_CONCURRENT_ACTIVITIES,
       maxConcurrentWorkflowTaskExecutions: env.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
       maxConcurrentLocalActivityExecutions: env.WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES,
-      maxHeldRounds: env.WORKER_MAX_HELD_ROUNDS,
+      ...(env.WORKER_WORKFLOW_BUNDLE ? { workflowBundlePath: env.WORKER_WORKFLOW_BUNDLE } : {}),
       shutdownGraceTime: env.WORKER_SHUTDOWN_GRACE_MS,
     },
   );

@@ -37,8 +37,18 @@ describe('effectively-once publishing through the ledger', () => {
       events: { statusChanged: () => Promise.resolve() },
       logger: { info: () => undefined, warn: () => undefined } as never,
     });
-    const out = await again.publishTarget({ postId: seeded.postId, targetId: seeded.targetId, version: 1 });
-    expect(out).toMatchObject({ reused: true, platformPostId: postsOf(h.emulator, seeded)[0]!.id });
+    const out = await again.publishTarget({
+      postId: seeded.postId,
+      targetId: seeded.targetId,
+      version: 1,
+      round: 1,
+      reason: 'retry',
+    });
+    expect(out).toMatchObject({
+      kind: 'published',
+      reused: true,
+      platformPostId: postsOf(h.emulator, seeded)[0]!.id,
+    });
     expect(postsOf(h.emulator, seeded)).toHaveLength(1);
   });
 });

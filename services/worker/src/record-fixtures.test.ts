@@ -12,21 +12,17 @@ import {
 } from '@vibetribe/workflows';
 import { Post } from '@vibetribe/database';
 import { type Harness, startHarness } from './testing/harness';
-import { sleep } from './testing/expect';
+import { readRows, sleep } from './testing/expect';
 
 // Records the replay fixtures of workflows/src/__fixtures__ (RECORD_FIXTURES=1); skipped otherwise.
 const record = process.env.RECORD_FIXTURES === '1' ? describe : describe.skip;
 const FIXTURES = join(__dirname, '../../../workflows/src/__fixtures__');
 /**
- * The fixture set this code records, named for the newest patch its histories take. Earlier sets stay:
- * they are the histories of posts that earlier code started, which the current code must still replay
- * (`remote-activities-*`: before the bookkeeping and the first publish attempt became local activities;
- * `local-first-*`: before the starter sent the targets; `targets-in-input-*`: before a round became one
- * local activity; `one-activity-round-*`: before a timer round woke early and was held to its time).
- * `held-round-approached` is a post that code between held rounds and bounded workflow-task slots
- * first woke 31 s early; the current code records no such history.
+ * Fixture names start with the workflow's one version. When a change to the workflow must keep
+ * running histories replaying (after the first release), record a new set beside this one and keep
+ * both: the replay test then runs old and new histories against the new code.
  */
-const FIXTURE_SET = 'held-round';
+const FIXTURE_SET = 'v1';
 
 let h: Harness;
 beforeAll(async () => {
@@ -35,7 +31,7 @@ beforeAll(async () => {
 afterAll(() => h?.close());
 
 async function save(name: string, handle: WorkflowHandle): Promise<void> {
-  await handle.result();
+  await handle.result().catch(() => undefined);
   // Formatted by Prettier itself, so the fixtures pass `prettier --check` as recorded.
   const path = join(FIXTURES, `${FIXTURE_SET}-${name}.history.json`);
   writeFileSync(path, historyToJSON(await handle.fetchHistory()));
@@ -72,13 +68,29 @@ record('replay fixtures', () => {
     await save('failed-then-retried', handle);
   });
 
-  test('held, found moved later in the database, then published', async () => {
+  test('found moved later in the database as the round began, then published', async () => {
     const due = new Date(Date.now() + 2_000);
     const seeded = await h.seed({ scheduledAt: due });
     const handle = await h.start(seeded, { scheduledAt: due.toISOString() });
     const later = new Date(due.getTime() + 2_000);
     await h.orm.em.fork().nativeUpdate(Post, { id: seeded.postId }, { scheduledAt: later, version: 2 });
     await save('moved-later', handle);
+  });
+
+  test('cancelled by an operator during its round, between attempts', async () => {
+    const seeded = await h.seed({ scheduledAt: null });
+    h.emulator.setFaults({ failNext: { status: 503, count: 1 } });
+    const handle = await h.start(seeded, { retry: { initialIntervalMs: 5_000 } });
+    while ((await readRows(h.orm, seeded)).target.attempts < 1) await sleep(50);
+    await handle.signal(cancelSignal, { reason: 'fixture', actor: { type: 'operator' } });
+    await save('cancelled-in-round', handle);
+  });
+
+  test('cancelled by a Temporal cancel request (the Web UI) while waiting', async () => {
+    const seeded = await h.seed({ scheduledAt: new Date(Date.now() + 60_000) });
+    const handle = await h.start(seeded, { scheduledAt: new Date(Date.now() + 60_000).toISOString() });
+    await handle.cancel();
+    await save('cancel-requested', handle);
   });
 
   test('cancelled while waiting', async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { bundleWorkflowCode, NativeConnection, type Worker } from '@temporalio/worker';
+import { NativeConnection, type Worker } from '@temporalio/worker';
 import { natsPostEvents } from '@vibetribe/activities';
 import { initOrm, type MikroORM, Post, PostTarget, PublishLedger } from '@vibetribe/database';
 import { createLogger } from '@vibetribe/runtime';
@@ -9,7 +9,7 @@ import { postsOf, sleep } from './testing/expect';
 import { type Harness, startHarness } from './testing/harness';
 import type { SeededPost } from './testing/seed';
 import { startTemporalDevServer, type TemporalDevServer } from './testing/temporal-dev-server';
-import { createPublishingWorker, publishingWorkflowsPath } from './worker';
+import { createPublishingWorker } from './worker';
 
 jest.setTimeout(120_000);
 
@@ -39,11 +39,6 @@ beforeAll(async () => {
   });
   workerOrm = await initOrm(env.DATABASE_URL, { pool: { min: 0, max: env.DATABASE_POOL_MAX } });
   connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
-  const noop = () => undefined;
-  const workflowBundle = await bundleWorkflowCode({
-    workflowsPath: publishingWorkflowsPath(),
-    logger: { trace: noop, debug: noop, info: noop, warn: noop, error: noop, log: noop },
-  });
   worker = await createPublishingWorker(
     {
       connection,
@@ -57,11 +52,9 @@ beforeAll(async () => {
     },
     {
       taskQueue: h.taskQueue,
-      workflowBundle,
       maxConcurrentActivityTaskExecutions: env.WORKER_MAX_CONCURRENT_ACTIVITIES,
       maxConcurrentWorkflowTaskExecutions: env.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
       maxConcurrentLocalActivityExecutions: env.WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES,
-      maxHeldRounds: env.WORKER_MAX_HELD_ROUNDS,
     },
   );
   running = worker.run();

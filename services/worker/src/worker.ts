@@ -1,8 +1,9 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Duration } from '@temporalio/common';
-import { type NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { type NativeConnection, Worker } from '@temporalio/worker';
 import { type ActivityDeps, createActivities } from '@vibetribe/activities';
 import { PUBLISHING_TASK_QUEUE } from '@vibetribe/workflows';
-import { workflowSlots } from './workflow-slots';
 
 /** What a publishing worker runs against. */
 export interface PublishingWorkerDeps {
@@ -15,63 +16,45 @@ export interface PublishingWorkerDeps {
 export interface PublishingWorkerOptions {
   /** Default `PUBLISHING_TASK_QUEUE`; tests use a unique one per file. */
   taskQueue?: string;
-  /** A prebuilt bundle (see `bundleWorkflowCode`); default: bundle `@vibetribe/workflows/dist/workflows`. */
-  workflowBundle?: WorkflowBundleWithSourceMap;
+  /** The prebuilt workflow bundle; default `WORKFLOW_BUNDLE_PATH`. */
+  workflowBundlePath?: string;
   maxConcurrentActivityTaskExecutions?: number;
-  /** Workflow tasks in work at once, not counting held rounds (see `workflowSlots`). */
   maxConcurrentWorkflowTaskExecutions?: number;
-  /**
-   * Local activities using the database at once, bounded so that publishes running as local
-   * activities cannot exhaust the database pool.
-   */
   maxConcurrentLocalActivityExecutions?: number;
-  /**
-   * Timer rounds waiting out their last `PUBLISH_LEAD_MS` at once. Each holds a local-activity slot
-   * (but no database connection), so the local-activity slots grow by this much; its workflow task's
-   * slot is not counted against `maxConcurrentWorkflowTaskExecutions` while it waits.
-   */
-  maxHeldRounds?: number;
   shutdownGraceTime?: Duration;
   identity?: string;
 }
 
-/** Default of `maxHeldRounds`: at 100 posts due per second, a second's worth, with room for bursts. */
-export const DEFAULT_MAX_HELD_ROUNDS = 200;
-
-/** The module the worker loads workflows from: workflow functions only. */
+/** The module the bundle is built from: workflow functions only. */
 export function publishingWorkflowsPath(): string {
   return require.resolve('@vibetribe/workflows/dist/workflows');
 }
+
+/**
+ * The workflow bundle `npm run build` writes (`build-bundle.ts`) into dist/. A worker loads
+ * it instead of running webpack at every start, so it polls within a second of launch and runs the
+ * code that was built and tested.
+ */
+export const WORKFLOW_BUNDLE_PATH = join(__dirname, '..', 'dist', 'workflow-bundle.js');
 
 /** A worker for post workflows and their activities on one task queue; call `run()` to start polling. */
 export function createPublishingWorker(
   deps: PublishingWorkerDeps,
   opts: PublishingWorkerOptions = {},
 ): Promise<Worker> {
-  const local = opts.maxConcurrentLocalActivityExecutions ?? 20;
-  const held = opts.maxHeldRounds ?? DEFAULT_MAX_HELD_ROUNDS;
-  const workflowTasks = workflowSlots(opts.maxConcurrentWorkflowTaskExecutions ?? 40);
+  const codePath = opts.workflowBundlePath ?? WORKFLOW_BUNDLE_PATH;
+  if (!existsSync(codePath)) {
+    throw new Error(`no workflow bundle at ${codePath}: run \`npm run build\` (it bundles the workflows)`);
+  }
   return Worker.create({
     connection: deps.connection,
     namespace: deps.namespace ?? 'default',
     taskQueue: opts.taskQueue ?? PUBLISHING_TASK_QUEUE,
-    ...(opts.workflowBundle
-      ? { workflowBundle: opts.workflowBundle }
-      : { workflowsPath: publishingWorkflowsPath() }),
-    activities: createActivities({
-      ...deps.activities,
-      localConcurrency: local,
-      onHold: workflowTasks.holding,
-    }),
-    tuner: {
-      workflowTaskSlotSupplier: workflowTasks.supplier,
-      activityTaskSlotSupplier: {
-        type: 'fixed-size',
-        numSlots: opts.maxConcurrentActivityTaskExecutions ?? 20,
-      },
-      localActivityTaskSlotSupplier: { type: 'fixed-size', numSlots: local + held },
-      nexusTaskSlotSupplier: { type: 'fixed-size', numSlots: 1 },
-    },
+    workflowBundle: { codePath },
+    activities: createActivities(deps.activities),
+    maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 20,
+    maxConcurrentWorkflowTaskExecutions: opts.maxConcurrentWorkflowTaskExecutions ?? 40,
+    maxConcurrentLocalActivityExecutions: opts.maxConcurrentLocalActivityExecutions ?? 20,
     shutdownGraceTime: opts.shutdownGraceTime ?? '10s',
     ...(opts.identity ? { identity: opts.identity } : {}),
   });

@@ -1,12 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import {
-  bundleWorkflowCode,
-  DefaultLogger,
-  NativeConnection,
-  Runtime,
-  type Worker,
-} from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { natsPostEvents, type PostEvents, type PostStatusChangedInit } from '@vibetribe/activities';
 import { initOrm, type MikroORM } from '@vibetribe/database';
 import { startXEmulator, type XEmulator } from '@vibetribe/emulators';
@@ -22,7 +16,7 @@ import {
   scheduledAtKey,
 } from '@vibetribe/workflows';
 import { createConnectors } from '../connectors';
-import { createPublishingWorker, publishingWorkflowsPath } from '../worker';
+import { createPublishingWorker } from '../worker';
 import { type SeededPost, seedXPost } from './seed';
 
 /** A test file's world: real Postgres, NATS and Temporal dev server, an X emulator, a worker on its own queue. */
@@ -69,10 +63,6 @@ export async function startHarness(opts: { worker?: boolean } = {}): Promise<Har
   let connection: NativeConnection | undefined;
   if (opts.worker !== false) {
     connection = await NativeConnection.connect({ address });
-    const workflowBundle = await bundleWorkflowCode({
-      workflowsPath: publishingWorkflowsPath(),
-      logger: quiet,
-    });
     const activities = {
       orm,
       connectors: createConnectors({ X_API_BASE_URL: emulator.url }),
@@ -81,15 +71,10 @@ export async function startHarness(opts: { worker?: boolean } = {}): Promise<Har
       logger: createLogger('worker-test', process.env.LOG_LEVEL ?? 'silent'),
     };
     // The ORM's default pool is 10; each publish holds two connections, so 2 activity and 2 local
-    // activity slots cannot deadlock it.
+    // activity slots cannot deadlock it. The workflows are the bundle `npm run build` wrote.
     worker = await createPublishingWorker(
       { connection, activities },
-      {
-        taskQueue,
-        workflowBundle,
-        maxConcurrentActivityTaskExecutions: 2,
-        maxConcurrentLocalActivityExecutions: 2,
-      },
+      { taskQueue, maxConcurrentActivityTaskExecutions: 2, maxConcurrentLocalActivityExecutions: 2 },
     );
     running = worker.run();
   }
@@ -109,7 +94,6 @@ export async function startHarness(opts: { worker?: boolean } = {}): Promise<Har
         organizationId: post.organizationId,
         scheduledAt: null,
         version: 1,
-        // As the gateway starts it; `{ targets: undefined }` starts it as an older gateway did.
         targets: [{ targetId: post.targetId, platform: 'x' }],
         ...extra,
       };
@@ -136,6 +120,3 @@ export async function startHarness(opts: { worker?: boolean } = {}): Promise<Har
     },
   };
 }
-
-const noop = () => undefined;
-const quiet = { trace: noop, debug: noop, info: noop, warn: noop, error: noop, log: noop };
