@@ -1,4 +1,4 @@
-import { recordPostAudit, runStatement, statement } from '@vibetribe/database';
+import { canRetry, recordPostAudit, runStatement, statement } from '@vibetribe/database';
 import type { MarkCancelledInput } from '@vibetribe/workflows';
 import type { ActivityDeps } from './deps';
 import { announce, auditActor } from './post-rows';
@@ -34,7 +34,7 @@ export function markCancelled(deps: ActivityDeps) {
         post.status = 'cancelled';
         for (const t of post.targets)
           if (t.status === 'pending' || t.status === 'failed') t.status = 'cancelled';
-      } else if (previous !== 'failed' && previous !== 'partially_published') {
+      } else if (!canRetry(previous)) {
         return { status: previous };
       }
       recordPostAudit(tx, post, 'cancelled', actor, { reason: input.reason ?? null, status: post.status });

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import { type EntityManager, recordPostAudit, runStatement, statement } from '@vibetribe/database';
+import {
+  type EntityManager,
+  PUBLISHABLE_POST_STATUSES,
+  recordPostAudit,
+  runStatement,
+  statement,
+} from '@vibetribe/database';
 import type { PublishResult, UploadedMedia } from '@vibetribe/platforms';
 import { PUBLISH_ERROR_TYPES, type PublishTargetInput, type PublishTargetResult } from '@vibetribe/workflows';
 import { targetError, toActivityFailure } from './classify';
@@ -131,7 +137,7 @@ async function begin(deps: ActivityDeps, input: PublishTargetInput): Promise<Beg
         message: `no target ${targetId} on post ${input.postId}`,
       });
     }
-    const stopped = post.deletedAt !== null || post.status === 'cancelled' || post.status === 'draft';
+    const stopped = post.deletedAt !== null || !PUBLISHABLE_POST_STATUSES.includes(post.status);
     if (stopped || target.status === 'cancelled') {
       await runStatement(tx, CANCEL_TARGET, [targetId]);
       return { done: { kind: 'cancelled', targetId } };
@@ -274,7 +280,6 @@ async function publishOnce(deps: ActivityDeps, call: Call): Promise<Published> {
     // Committed on its own connection before the lock is released.
     return { ...outcome, ...(await confirm(deps.orm.em, call, outcome.result, outcome.reused)) };
   });
-  await announceTarget(deps, call);
   return { kind: 'published', targetId: call.input.targetId, ...result, reused, attempts };
 }
 
@@ -311,14 +316,16 @@ export function publishTarget(deps: ActivityDeps) {
       const begun = await begin(deps, input);
       if ('done' in begun) return begun.done;
       const { call, marked } = begun;
-      if (marked) {
-        await announce(deps, marked.post, {
-          previousStatus: marked.previous,
-          reason: input.reason,
-          actor: auditActor(input.actor),
-          msgId: `post-status:${input.postId}:${input.round}:publishing`,
-        });
-      }
+      // The `publishing` event goes out beside the platform call rather than before it: the post's
+      // time is the call's, and `announce` never throws.
+      const announced = marked
+        ? announce(deps, marked.post, {
+            previousStatus: marked.previous,
+            reason: input.reason,
+            actor: auditActor(input.actor),
+            msgId: `post-status:${input.postId}:${input.round}:publishing`,
+          })
+        : undefined;
       try {
         const { target } = call;
         if (target.ledgerState === 'confirmed' && target.ledgerPostId) {
@@ -326,7 +333,10 @@ export function publishTarget(deps: ActivityDeps) {
           const { attempts } = await confirm(deps.orm.em, call, result, true);
           return { kind: 'published', targetId: input.targetId, ...result, reused: true, attempts };
         }
-        return await publishOnce(deps, call);
+        const published = await publishOnce(deps, call);
+        await announced;
+        await announceTarget(deps, call);
+        return published;
       } catch (err) {
         deps.logger.warn(
           { err, targetId: input.targetId, attempt: currentAttempt() },
@@ -334,6 +344,8 @@ export function publishTarget(deps: ActivityDeps) {
         );
         await recordFailedAttempt(deps, input.targetId, err);
         throw toActivityFailure(err);
+      } finally {
+        await announced;
       }
     });
 }
