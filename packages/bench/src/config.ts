@@ -15,6 +15,11 @@ export const config = {
   apiConnections: num('BENCH_API_CONNECTIONS', 100),
   apiWarmupS: num('BENCH_API_WARMUP_S', 2),
   apiSeedPosts: num('BENCH_API_POSTS', 10_000),
+  /**
+   * `api-create-post` creates scheduled posts (due in a day), so each create starts a workflow as it
+   * would in use; 0 creates drafts, which never touch Temporal.
+   */
+  apiCreateScheduled: num('BENCH_API_CREATE_SCHEDULED', 1) > 0,
   /** The gateway logs every request at `info` in production: keep that cost in the measurement. */
   gatewayLogLevel: process.env.BENCH_GATEWAY_LOG_LEVEL ?? 'info',
   /** Node flags for the gateway and worker processes, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`. */
@@ -39,8 +44,6 @@ export const config = {
   calibrationStarts: num('BENCH_CALIBRATION_STARTS', 50),
   /** After the last due time: how long posts may still arrive before those missing count as lost. */
   schedulingDeadlineS: num('BENCH_SCHEDULING_DEADLINE_S', 420),
-  /** Also run the lateness scenario on the bare baseline (`scheduling-lateness-baseline`); 0 skips it. */
-  schedulingBaseline: num('BENCH_SCHEDULING_BASELINE', 1) > 0,
   /** `publish-throughput`: posts due at once, for the product and for the bare baseline. */
   throughputPosts: num('BENCH_THROUGHPUT_POSTS', 500),
   /** Posts (and no-op workflows) run before measuring, so neither side is measured cold. */
@@ -48,6 +51,38 @@ export const config = {
   throughputTimeoutS: num('BENCH_THROUGHPUT_TIMEOUT_S', 300),
   /** Workflow starts in flight at once (the gateway starts one per request, many requests at a time). */
   startConcurrency: num('BENCH_START_CONCURRENCY', 32),
+
+  /**
+   * `scheduling-capacity`: the highest due rate (posts/s) whose step keeps lateness p99 under
+   * `capacityP99Ms` with none lost or duplicated. Each step's posts fall due evenly over `capacityStepS`.
+   * The bare baseline is searched first, from `capacityStartRate`, growing by `capacityGrowth` until a
+   * step fails; the product then starts at the baseline's capacity and grows by `capacityRefineGrowth`.
+   * Both bisect until the first failing rate is within 2 × `capacityPrecision` of the last passing one,
+   * or `capacityMaxSteps` steps have run.
+   */
+  capacityStepS: num('BENCH_CAPACITY_STEP_S', 30),
+  capacityP99Ms: num('BENCH_CAPACITY_P99_MS', 1_000),
+  capacityStartRate: num('BENCH_CAPACITY_START_RATE', 16),
+  capacityGrowth: num('BENCH_CAPACITY_GROWTH', 2),
+  capacityRefineGrowth: num('BENCH_CAPACITY_REFINE_GROWTH', 1.25),
+  capacityPrecision: num('BENCH_CAPACITY_PRECISION', 0.05),
+  capacityMaxSteps: num('BENCH_CAPACITY_MAX_STEPS', 7),
+  capacityMinRate: num('BENCH_CAPACITY_MIN_RATE', 1),
+  capacityMaxRate: num('BENCH_CAPACITY_MAX_RATE', 1_000),
+  /** A step's posts not received this long after its last due time count as lost. */
+  capacityGraceS: num('BENCH_CAPACITY_GRACE_S', 30),
+  /**
+   * The lead before a step's first due time, past starting its workflows: `stepLeadS` plus one second
+   * per `firstTasksPerS` posts, for the worker to take the started workflows' first tasks (it worked
+   * them off at 55–80 a second on this machine).
+   */
+  stepLeadS: num('BENCH_STEP_LEAD_S', 5),
+  firstTasksPerS: num('BENCH_FIRST_TASKS_PER_S', 50),
+  /** `scheduling-half-capacity`: the due rate (0: half the baseline's measured capacity). */
+  halfCapacityRate: num('BENCH_HALF_CAPACITY_RATE', 0),
+  /** `scheduling-burst`: posts due in the same second, and how long after it they may take. */
+  burstPosts: num('BENCH_BURST_POSTS', 1_000),
+  burstTimeoutS: num('BENCH_BURST_TIMEOUT_S', 180),
 
   /**
    * Worker slots: the service's defaults; both workers (product and baseline) get the same. A round's
