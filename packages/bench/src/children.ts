@@ -135,3 +135,31 @@ export function cpuByThread(pid: number | undefined): [string, number][] {
   }
   return [...byName.entries()].sort((a, b) => b[1] - a[1]);
 }
+
+/** A post done by a baseline child: its key and when (epoch ms), sent over IPC. */
+export interface Stamp {
+  key: string;
+  at: number;
+}
+
+/** Collects the stamps a baseline child sends, from now on: times per key, in arrival order. */
+export function collectStamps(child: ChildService): Map<string, number[]> {
+  const byKey = new Map<string, number[]>();
+  child.process.on('message', (m: Partial<Stamp>) => {
+    if (typeof m.key !== 'string' || typeof m.at !== 'number') return;
+    const list = byKey.get(m.key);
+    if (list) list.push(m.at);
+    else byKey.set(m.key, [m.at]);
+  });
+  return byKey;
+}
+
+/** The entries of `all` whose keys are asked about. */
+export function pick(all: ReadonlyMap<string, number[]>, keys: ReadonlySet<string>): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const key of keys) {
+    const times = all.get(key);
+    if (times) out.set(key, times);
+  }
+  return out;
+}

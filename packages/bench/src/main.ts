@@ -1,36 +1,62 @@
 /**
- * `npm run bench -- [name ...]`: runs the named benchmarks (all when none is named). Each prints one JSON
- * line per result on stdout; progress goes to stderr. Names: `api` (api-list-posts, api-create-post) and
- * `scheduling` (scheduling-lateness, publish-throughput, scheduling-lateness-baseline); a result's name
- * runs its group.
+ * `npm run bench -- [name ...]`: runs the named benchmarks (all groups when none is named). Each prints
+ * one JSON line per result on stdout; progress goes to stderr. A group's name runs its default
+ * results; a result's name runs that result alone (results named together share one set-up).
+ * Groups: `api` (api-list-posts, api-create-post) and `scheduling` (scheduling-capacity,
+ * scheduling-half-capacity, scheduling-lateness, scheduling-burst; by name only:
+ * scheduling-lateness-baseline, publish-throughput).
  */
 import { apiBench } from './api';
 import { config } from './config';
 import { progress } from './report';
-import { schedulingBench } from './scheduling';
+import { SCHEDULING_BY_NAME, SCHEDULING_RESULTS, schedulingBench } from './scheduling';
 
-const BENCHES: Record<string, { results: string[]; run: () => Promise<void> }> = {
-  api: { results: ['api-list-posts', 'api-create-post'], run: () => apiBench(config) },
+interface Group {
+  /** Results the group's name runs. */
+  results: readonly string[];
+  /** Further results run only when named. */
+  byName: readonly string[];
+  run: (asked: ReadonlySet<string>) => Promise<void>;
+}
+
+const GROUPS: Record<string, Group> = {
+  api: { results: ['api-list-posts', 'api-create-post'], byName: [], run: () => apiBench(config) },
   scheduling: {
-    results: ['scheduling-lateness', 'publish-throughput', 'scheduling-lateness-baseline'],
-    run: () => schedulingBench(config),
+    results: SCHEDULING_RESULTS,
+    byName: SCHEDULING_BY_NAME,
+    run: (asked) => schedulingBench(config, asked),
   },
 };
 
-async function main(): Promise<void> {
-  const asked = process.argv.slice(2);
-  const names = new Set<string>();
-  for (const name of asked.length ? asked : Object.keys(BENCHES)) {
-    const group = BENCHES[name] ? name : Object.keys(BENCHES).find((g) => BENCHES[g]!.results.includes(name));
+/** The results asked for, by group, groups in the order first named. */
+function resolve(names: readonly string[]): Map<string, Set<string>> {
+  const asked = new Map<string, Set<string>>();
+  const add = (group: string, results: readonly string[]) => {
+    const set = asked.get(group) ?? new Set<string>();
+    results.forEach((r) => set.add(r));
+    asked.set(group, set);
+  };
+  for (const name of names.length ? names : Object.keys(GROUPS)) {
+    if (GROUPS[name]) {
+      add(name, GROUPS[name].results);
+      continue;
+    }
+    const group = Object.keys(GROUPS).find((g) =>
+      [...GROUPS[g]!.results, ...GROUPS[g]!.byName].includes(name),
+    );
     if (!group) {
-      const known = Object.entries(BENCHES).flatMap(([g, b]) => [g, ...b.results]);
+      const known = Object.entries(GROUPS).flatMap(([g, b]) => [g, ...b.results, ...b.byName]);
       throw new Error(`unknown benchmark "${name}"; known: ${known.join(', ')}`);
     }
-    names.add(group);
+    add(group, [name]);
   }
-  for (const name of names) {
-    progress(`--- ${name}`);
-    await BENCHES[name]!.run();
+  return asked;
+}
+
+async function main(): Promise<void> {
+  for (const [group, results] of resolve(process.argv.slice(2))) {
+    progress(`--- ${group}: ${[...results].join(', ')}`);
+    await GROUPS[group]!.run(results);
   }
 }
 

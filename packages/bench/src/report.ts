@@ -1,4 +1,4 @@
-/** Output of the benchmarks: one JSON line per result on stdout, everything else on stderr. */
+/** Output of the benchmarks (one JSON line per result on stdout, everything else on stderr) and small helpers. */
 
 /** Prints one result as a single JSON line on stdout (the only thing a benchmark writes there). */
 export function emit(result: { bench: string } & Record<string, unknown>): void {
@@ -43,4 +43,17 @@ export async function mapLimit<T, R>(
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
   return results;
+}
+
+/** Polls `probe` every `everyMs` until it is true or `deadline` (epoch ms) passes; false on timeout. */
+export async function until(
+  probe: () => boolean | Promise<boolean>,
+  deadline: number,
+  everyMs = 100,
+): Promise<boolean> {
+  while (Date.now() < deadline) {
+    if (await probe()) return true;
+    await sleep(everyMs);
+  }
+  return probe();
 }

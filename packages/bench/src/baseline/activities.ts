@@ -3,7 +3,12 @@ export function noop(): Promise<void> {
   return Promise.resolve();
 }
 
-/** The lateness baseline's activity: when it ran (epoch ms), as the emulator's receipt time is for a post. */
-export function stamp(): Promise<number> {
-  return Promise.resolve(Date.now());
+/**
+ * The timer baseline's activity: tells the parent when it ran for `key` (as the emulator's receipt
+ * time does for a post) and returns that time (epoch ms).
+ */
+export function stamp(key: string): Promise<number> {
+  const at = Date.now();
+  process.send?.({ key, at });
+  return Promise.resolve(at);
 }
