@@ -1,12 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
+import { Client, Connection } from '@temporalio/client';
 import autocannon from 'autocannon';
 import { initOrm, type MikroORM } from '@vibetribe/database';
 import { freePort, testTokenConfig } from '@vibetribe/testing';
+import {
+  organizationIdKey,
+  postIdKey,
+  postStatusKey,
+  scheduledAtKey,
+  SEARCH_ATTRIBUTES,
+} from '@vibetribe/workflows';
+import type { noopWorkflow } from './baseline/workflows';
 import { answers200, type ChildService, cpuTimeMs, startChild } from './children';
 import type { BenchConfig } from './config';
-import { emit, progress, round } from './report';
+import { emit, progress, quantile, round } from './report';
 import { deleteBenchData, insertPosts } from './seed';
+import { cleanUpWorkflows, onTaskQueue } from './temporal';
 
 /** One load run as the results show it. */
 interface Load {
@@ -60,6 +70,62 @@ async function load(cfg: BenchConfig, what: string, target: Target, server: Chil
   return result;
 }
 
+/**
+ * Bare Temporal: `client.workflow.start` of a no-op workflow in a loop, `apiConnections` starts in
+ * flight, for `apiDurationS` after a warm-up, with what the gateway's scheduler sends (an id per post,
+ * the conflict policy, the four search attributes). Nothing polls `taskQueue`, as nothing runs the
+ * gateway's workflows in this benchmark either.
+ */
+async function workflowStarts(
+  cfg: BenchConfig,
+  client: Client,
+  taskQueue: string,
+  organizationId: string,
+): Promise<Load> {
+  const run = async (durationS: number) => {
+    const end = Date.now() + durationS * 1000;
+    const latencies: number[] = [];
+    let errors = 0;
+    const lane = async () => {
+      while (Date.now() < end) {
+        const postId = randomUUID();
+        const t0 = Date.now();
+        try {
+          await client.workflow.start<typeof noopWorkflow>('noopWorkflow', {
+            taskQueue,
+            workflowId: `bench-start-${postId}`,
+            workflowIdConflictPolicy: 'USE_EXISTING',
+            args: [],
+            typedSearchAttributes: [
+              { key: postIdKey, value: postId },
+              { key: organizationIdKey, value: organizationId },
+              { key: postStatusKey, value: 'scheduled' },
+              { key: scheduledAtKey, value: new Date(Date.now() + 86_400_000) },
+            ],
+          });
+          latencies.push(Date.now() - t0);
+        } catch {
+          errors++;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: cfg.apiConnections }, lane));
+    return { latencies, errors };
+  };
+  if (cfg.apiWarmupS > 0) await run(cfg.apiWarmupS);
+  progress(`bare workflow starts: ${cfg.apiConnections} in flight for ${cfg.apiDurationS} s`);
+  const r = await run(cfg.apiDurationS);
+  const result = {
+    rps: round(r.latencies.length / cfg.apiDurationS, 0),
+    p50_ms: quantile(r.latencies, 0.5),
+    p99_ms: quantile(r.latencies, 0.99),
+    errors: r.errors,
+    non2xx: 0,
+  };
+  progress(`bare workflow starts: ${JSON.stringify(result)}; load average ${loadavg()[0]!.toFixed(1)}`);
+  return result;
+}
+
 async function json<T>(res: Response, what: string): Promise<T> {
   const text = await res.text();
   if (!res.ok) throw new Error(`${what}: HTTP ${res.status} ${text.slice(0, 300)}`);
@@ -69,7 +135,9 @@ async function json<T>(res: Response, what: string): Promise<T> {
 /**
  * `api`: the real gateway (its own `dist/main.js`, in a child process, on the real Postgres, Redis, NATS)
  * with one organization of 10,000 draft posts, loaded by autocannon on `GET /posts?limit=50` and
- * `POST /posts`; then a bare Koa hello-world the same way. Prints `api-list-posts` and `api-create-post`.
+ * `POST /posts` (scheduled posts, so each create starts a workflow); then a bare Koa hello-world the
+ * same way, and bare `client.workflow.start` calls at the same concurrency on the same Temporal server.
+ * Prints `api-list-posts` and `api-create-post`. Deletes the workflows the creates and starts made.
  */
 export async function apiBench(cfg: BenchConfig): Promise<void> {
   const keys = testTokenConfig();
@@ -78,7 +146,11 @@ export async function apiBench(cfg: BenchConfig): Promise<void> {
   const unlimited = '1000000000';
   const children: ChildService[] = [];
   const created = { organizationIds: [] as string[], userIds: [] as string[] };
+  const runId = randomUUID().slice(0, 8);
+  const startQueue = `bench-start-${runId}`;
   let orm: MikroORM | undefined;
+  const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
+  const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
   try {
     progress('api: starting the gateway');
     children.push(
@@ -166,9 +238,12 @@ export async function apiBench(cfg: BenchConfig): Promise<void> {
       gateway,
     );
     let seq = 0;
-    const runId = randomUUID().slice(0, 8);
     const createBody = () =>
-      JSON.stringify({ content: `Bench post ${runId}-${++seq}`, target_account_ids: [account.id] });
+      JSON.stringify({
+        content: `Bench post ${runId}-${++seq}`,
+        target_account_ids: [account.id],
+        ...(cfg.apiCreateScheduled ? { scheduled_at: new Date(Date.now() + 86_400_000).toISOString() } : {}),
+      });
     const create = await load(
       cfg,
       'gateway POST /api/v1/posts',
@@ -205,12 +280,32 @@ export async function apiBench(cfg: BenchConfig): Promise<void> {
       koa,
     );
 
-    const line = (bench: string, r: Load, baseline: Load) =>
-      emit({ bench, ...r, baseline_rps: baseline.rps, ratio: round(r.rps / baseline.rps, 3) });
-    line('api-list-posts', list, bareGet);
-    line('api-create-post', create, barePost);
+    await children.pop()!.stop();
+
+    const starts = await workflowStarts(cfg, client, startQueue, orgId);
+    const line = (bench: string, r: Load, baseline: Load) => ({
+      bench,
+      ...r,
+      baseline_rps: baseline.rps,
+      ratio: round(r.rps / baseline.rps, 3),
+    });
+    emit(line('api-list-posts', list, bareGet));
+    emit({
+      ...line('api-create-post', create, barePost),
+      scheduled: cfg.apiCreateScheduled,
+      baseline_workflow_start_rps: starts.rps,
+      baseline_workflow_start_p99_ms: starts.p99_ms,
+      ratio_vs_workflow_start: round(create.rps / starts.rps, 3),
+    });
   } finally {
     for (const child of children.reverse()) await child.stop();
+    // The gateway's workflows (on the publishing task queue, by the organization) and the bare starts.
+    const queries = [
+      ...created.organizationIds.map((id) => `${SEARCH_ATTRIBUTES.organizationId} = '${id}'`),
+      onTaskQueue(startQueue),
+    ];
+    await cleanUpWorkflows(client, queries, cfg.keepData);
+    await connection.close();
     if (orm) {
       if (!cfg.keepData)
         await deleteBenchData(orm, created).catch((err: unknown) => progress(`cleanup: ${String(err)}`));
