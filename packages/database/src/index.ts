@@ -2,5 +2,6 @@ export * from './entities';
 export * from './orm';
 export * from './audit';
 export * from './post-states';
+export * from './posts-version';
 export * from './sql';
 export type { EntityManager } from '@mikro-orm/postgresql';
