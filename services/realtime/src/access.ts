@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import { type EntityManager, runStatement, statement } from '@vibetribe/database';
 
 /**
  * Who may see what, asked of PostgreSQL every time: a membership removed in the gateway takes effect at
@@ -15,41 +15,45 @@ export interface Access {
   postOrg(userId: string, postId: string): Promise<string | undefined>;
 }
 
-/** Membership checks over a pg pool (read-only queries). */
-export function createAccess(pool: Pool): Access {
+// Read-only, on the hot path of every handshake and room join: statements, not entities.
+const ORGS_OF_USERS = statement(
+  'realtime_orgs_of_users',
+  'SELECT user_id, organization_id FROM memberships WHERE user_id IN (?)',
+);
+const IS_MEMBER = statement(
+  'realtime_is_member',
+  'SELECT 1 AS member FROM memberships WHERE user_id = ? AND organization_id = ?',
+);
+const POST_ORG = statement(
+  'realtime_post_org',
+  `SELECT p.organization_id
+   FROM posts p
+   JOIN memberships m ON m.organization_id = p.organization_id AND m.user_id = ?
+  WHERE p.id = ? AND p.deleted_at IS NULL`,
+);
+
+/** Membership checks on the ORM's connection (`em`: any entity manager of it; only its connection is used). */
+export function createAccess(em: EntityManager): Access {
+  const orgsOfUsers: Access['orgsOfUsers'] = async (userIds) => {
+    const byUser = new Map<string, string[]>(userIds.map((id) => [id, []]));
+    // `IN (?)` takes the ids as a list; an empty one is not SQL.
+    if (userIds.length === 0) return byUser;
+    const rows = await runStatement<{ user_id: string; organization_id: string }>(em, ORGS_OF_USERS, [
+      userIds,
+    ]);
+    for (const row of rows) byUser.get(row.user_id)?.push(row.organization_id);
+    return byUser;
+  };
   return {
     async orgsOf(userId) {
-      const { rows } = await pool.query<{ organization_id: string }>(
-        'SELECT organization_id FROM memberships WHERE user_id = $1',
-        [userId],
-      );
-      return rows.map((r) => r.organization_id);
+      return (await orgsOfUsers([userId])).get(userId) ?? [];
     },
-    async orgsOfUsers(userIds) {
-      const byUser = new Map<string, string[]>(userIds.map((id) => [id, []]));
-      if (userIds.length === 0) return byUser;
-      const { rows } = await pool.query<{ user_id: string; organization_id: string }>(
-        'SELECT user_id, organization_id FROM memberships WHERE user_id = ANY($1::uuid[])',
-        [userIds],
-      );
-      for (const row of rows) byUser.get(row.user_id)?.push(row.organization_id);
-      return byUser;
-    },
+    orgsOfUsers,
     async isMember(userId, orgId) {
-      const { rowCount } = await pool.query(
-        'SELECT 1 FROM memberships WHERE user_id = $1 AND organization_id = $2',
-        [userId, orgId],
-      );
-      return (rowCount ?? 0) > 0;
+      return (await runStatement(em, IS_MEMBER, [userId, orgId])).length > 0;
     },
     async postOrg(userId, postId) {
-      const { rows } = await pool.query<{ organization_id: string }>(
-        `SELECT p.organization_id
-           FROM posts p
-           JOIN memberships m ON m.organization_id = p.organization_id AND m.user_id = $1
-          WHERE p.id = $2 AND p.deleted_at IS NULL`,
-        [userId, postId],
-      );
+      const rows = await runStatement<{ organization_id: string }>(em, POST_ORG, [userId, postId]);
       return rows[0]?.organization_id;
     },
   };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { initOrm, type MikroORM, pingDatabase } from '@vibetribe/database';
 import { connectEventBus, type EventBus, pingEventBus, rooms } from '@vibetribe/proto';
 import {
   createLogger,
@@ -11,7 +12,6 @@ import {
 } from '@vibetribe/runtime';
 import { Redis } from 'ioredis';
 import Koa from 'koa';
-import { Pool } from 'pg';
 import type { Registry } from 'prom-client';
 import { Server } from 'socket.io';
 import { createAccess } from './access';
@@ -28,7 +28,7 @@ import type { RealtimeServer } from './types';
 /** Connections the service would otherwise open itself; it takes ownership and closes them on stop. */
 export interface RealtimeDeps {
   logger?: Logger;
-  pool?: Pool;
+  orm?: MikroORM;
   redis?: Redis;
   bus?: EventBus;
 }
@@ -44,26 +44,29 @@ export interface Realtime {
   start(port?: number, host?: string): Promise<AddressInfo>;
   /** Runs the periodic membership, token and presence pass now. */
   sweep(): Promise<void>;
-  /** The graceful stop, in order: stop accepting and close sockets, drain NATS, close Redis, end the pool. */
+  /** The graceful stop, in order: stop accepting and close sockets, drain NATS, close Redis, close the ORM. */
   shutdownSteps(): ShutdownStep[];
   /** Runs every shutdown step. */
   stop(): Promise<void>;
 }
 
+/** Connections to PostgreSQL at most. */
+const DATABASE_POOL_MAX = 5;
+
 /** Builds the realtime service: Socket.IO fed by NATS, with health, readiness and metrics beside it. */
 export async function createRealtime(env: RealtimeEnv, deps: RealtimeDeps = {}): Promise<Realtime> {
   const instanceId = `rt-${randomUUID().slice(0, 8)}`;
   const logger = (deps.logger ?? createLogger('realtime', env.LOG_LEVEL)).child({ instanceId });
-  const pool = deps.pool ?? new Pool({ connectionString: env.DATABASE_URL, max: 10 });
+  // Read-only membership checks, a few at a time: a small pool.
+  const orm = deps.orm ?? (await initOrm(env.DATABASE_URL, { pool: { min: 0, max: DATABASE_POOL_MAX } }));
   // Fail commands quickly while Redis is away rather than queueing them behind a reconnect.
   const redis = deps.redis ?? new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2 });
-  pool.on('error', (err) => logger.warn({ err }, 'idle PostgreSQL client failed'));
   redis.on('error', (err) => logger.warn({ err }, 'redis connection error'));
   let bus: EventBus;
   try {
     bus = deps.bus ?? (await connectEventBus({ servers: env.NATS_URL, name: `realtime-${instanceId}` }));
   } catch (err) {
-    await Promise.allSettled([pool.end(), redis.quit()]);
+    await Promise.allSettled([orm.close(), redis.quit()]);
     throw err;
   }
 
@@ -73,7 +76,7 @@ export async function createRealtime(env: RealtimeEnv, deps: RealtimeDeps = {}):
     service: 'realtime',
     registry,
     checks: {
-      postgres: () => pool.query('SELECT 1'),
+      postgres: () => pingDatabase(orm),
       nats: () => pingEventBus(bus.nc),
       redis: () => redis.ping(),
     },
@@ -88,7 +91,7 @@ export async function createRealtime(env: RealtimeEnv, deps: RealtimeDeps = {}):
   });
 
   const metrics = createRealtimeMetrics(registry, io);
-  const access = createAccess(pool);
+  const access = createAccess(orm.em);
   const presenceRegistry = createPresenceRegistry(redis);
   const presence = createPresence({ io, bus, registry: presenceRegistry, instanceId, logger });
   const sweep = createSweep({ io, access, registry: presenceRegistry, logger });
@@ -133,7 +136,7 @@ export async function createRealtime(env: RealtimeEnv, deps: RealtimeDeps = {}):
       },
     },
     { name: 'close redis', run: () => redis.quit() },
-    { name: 'end postgres pool', run: () => pool.end() },
+    { name: 'close postgres', run: () => orm.close() },
   ];
 
   return {

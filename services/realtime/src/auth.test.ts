@@ -7,9 +7,9 @@ import {
   connectAs,
   fixtures,
   migrateTestDatabase,
-  Pool,
   startRealtime,
-  TEST_DATABASE_URL,
+  testDatabase,
+  type MikroORM,
   testKeys,
 } from './test/harness';
 
@@ -17,18 +17,18 @@ describe('the handshake', () => {
   const keys = testKeys();
   let realtime: Realtime;
   let url: string;
-  let pool: Pool;
+  let orm: MikroORM;
   let userId: string;
 
   beforeAll(async () => {
     await migrateTestDatabase();
-    pool = new Pool({ connectionString: TEST_DATABASE_URL });
-    userId = await fixtures(pool).user();
+    orm = await testDatabase();
+    userId = await fixtures(orm).user();
     ({ realtime, url } = await startRealtime(keys));
   });
   afterAll(async () => {
     await realtime.stop();
-    await pool.end();
+    await orm.close();
   });
 
   it('refuses a connection without a token', async () => {

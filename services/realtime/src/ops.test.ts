@@ -3,9 +3,8 @@ import {
   connectAs,
   fixtures,
   migrateTestDatabase,
-  Pool,
   startRealtime,
-  TEST_DATABASE_URL,
+  testDatabase,
   testKeys,
 } from './test/harness';
 import { privateNats } from '@vibetribe/testing';
@@ -23,7 +22,7 @@ describe('health, readiness and metrics on the Socket.IO server', () => {
   });
 
   it('serves /healthz, /readyz and /metrics beside Socket.IO', async () => {
-    const pool = new Pool({ connectionString: TEST_DATABASE_URL });
+    const orm = await testDatabase();
     const { realtime, url } = await startRealtime(keys);
     try {
       await expect(getJson(`${url}/healthz`)).resolves.toMatchObject({ status: 200, body: { status: 'ok' } });
@@ -31,7 +30,7 @@ describe('health, readiness and metrics on the Socket.IO server', () => {
       expect(ready).toMatchObject({ status: 200, body: { status: 'ready', failing: [] } });
       expect(Object.keys(ready.body.checks as object).sort()).toEqual(['nats', 'postgres', 'redis']);
 
-      const socket = await connectAs(url, keys, await fixtures(pool).user());
+      const socket = await connectAs(url, keys, await fixtures(orm).user());
       const metrics = await (await fetch(`${url}/metrics`)).text();
       expect(metrics).toMatch(/realtime_connected_sockets\{service="realtime"\} 1/);
       expect(metrics).toContain('realtime_events_relayed_total');
@@ -39,7 +38,7 @@ describe('health, readiness and metrics on the Socket.IO server', () => {
       expect((await fetch(`${url}/nothing-here`)).status).toBe(404);
     } finally {
       await realtime.stop();
-      await pool.end();
+      await orm.close();
     }
   });
 

@@ -23,11 +23,11 @@ import {
   fixtures,
   migrateTestDatabase,
   nextEvent,
-  Pool,
   request,
   settle,
   startRealtime,
-  TEST_DATABASE_URL,
+  testDatabase,
+  type MikroORM,
   testKeys,
 } from './test/harness';
 
@@ -37,14 +37,14 @@ describe('the relay from NATS to sockets, across two instances', () => {
   const sockets: ClientSocket[] = [];
   let url1: string;
   let url2: string;
-  let pool: Pool;
+  let orm: MikroORM;
   let bus: EventBus;
   let f: ReturnType<typeof fixtures>;
 
   beforeAll(async () => {
     await migrateTestDatabase();
-    pool = new Pool({ connectionString: TEST_DATABASE_URL });
-    f = fixtures(pool);
+    orm = await testDatabase();
+    f = fixtures(orm);
     bus = await connectEventBus({
       servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
       name: 'realtime-test',
@@ -59,7 +59,7 @@ describe('the relay from NATS to sockets, across two instances', () => {
     for (const s of sockets) s.close();
     for (const r of instances) await r.stop();
     await bus.close();
-    await pool.end();
+    await orm.close();
   });
 
   const open = async (url: string, userId: string) => {

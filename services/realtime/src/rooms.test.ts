@@ -6,10 +6,10 @@ import {
   fixtures,
   migrateTestDatabase,
   nextEvent,
-  Pool,
   request,
   startRealtime,
-  TEST_DATABASE_URL,
+  testDatabase,
+  type MikroORM,
   testKeys,
 } from './test/harness';
 
@@ -17,7 +17,7 @@ describe('client events', () => {
   const keys = testKeys();
   let realtime: Realtime;
   let url: string;
-  let pool: Pool;
+  let orm: MikroORM;
   let socket: ClientSocket;
   let userId: string;
   let orgA: string;
@@ -28,8 +28,8 @@ describe('client events', () => {
 
   beforeAll(async () => {
     await migrateTestDatabase();
-    pool = new Pool({ connectionString: TEST_DATABASE_URL });
-    const f = fixtures(pool);
+    orm = await testDatabase();
+    const f = fixtures(orm);
     userId = await f.user();
     const stranger = await f.user();
     orgA = await f.org(userId);
@@ -43,7 +43,7 @@ describe('client events', () => {
   afterAll(async () => {
     socket.close();
     await realtime.stop();
-    await pool.end();
+    await orm.close();
   });
 
   const roomsOfSocket = () => [...(realtime.io.of('/').sockets.get(socket.id!)?.rooms ?? [])];
@@ -133,14 +133,14 @@ describe('client events', () => {
 
   it('drops the rooms of an organization the user has left, at the next check', async () => {
     await expect(request(socket, 'join-room', { room: `post:${postA}` })).resolves.toEqual({ ok: true });
-    await pool.query('DELETE FROM memberships WHERE user_id = $1 AND organization_id = $2', [userId, orgA]);
+    await fixtures(orm).removeMember(userId, orgA);
     await realtime.sweep();
     expect(roomsOfSocket()).not.toContain(`org:${orgA}`);
     expect(roomsOfSocket()).not.toContain(`post:${postA}`);
     await expect(request(socket, 'join-room', { room: `org:${orgA}` })).resolves.toEqual(
       refused('forbidden'),
     );
-    await fixtures(pool).member(userId, orgA);
+    await fixtures(orm).member(userId, orgA);
     await realtime.sweep();
     expect(roomsOfSocket()).toContain(`org:${orgA}`);
   });

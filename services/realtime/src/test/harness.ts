@@ -1,8 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { initOrm, migrate } from '@vibetribe/database';
+import {
+  initOrm,
+  migrate,
+  type MikroORM,
+  type NamedStatement,
+  runStatement,
+  statement,
+} from '@vibetribe/database';
 import { signAccessToken, type TokenConfig } from '@vibetribe/runtime';
 import { newTokenConfig } from '@vibetribe/testing';
-import { Pool } from 'pg';
 import { io as connectClient, type Socket as ClientSocket } from 'socket.io-client';
 import { createRealtime, type Realtime } from '../app';
 import { realtimeEnv } from '../env';
@@ -26,39 +32,58 @@ export async function migrateTestDatabase(): Promise<void> {
   }
 }
 
-/** Rows for the tests: users, organizations, memberships and posts with fresh ids. */
-export function fixtures(pool: Pool) {
+/** A connection to the test database for fixtures (the ORM, as the service itself connects). */
+export function testDatabase(): Promise<MikroORM> {
+  return initOrm(TEST_DATABASE_URL, { pool: { min: 0, max: 2 } });
+}
+
+const INSERT_USER = statement(
+  'test_insert_user',
+  `INSERT INTO users (id, created_at, updated_at, email, name, password_hash) VALUES (?, now(), now(), ?, 'Test', 'x')`,
+);
+const INSERT_ORG = statement(
+  'test_insert_org',
+  `INSERT INTO organizations (id, created_at, updated_at, name, slug) VALUES (?, now(), now(), 'Org', ?)`,
+);
+const INSERT_MEMBER = statement(
+  'test_insert_member',
+  `INSERT INTO memberships (id, created_at, updated_at, user_id, organization_id, role) VALUES (?, now(), now(), ?, ?, 'editor')`,
+);
+const DELETE_MEMBER = statement(
+  'test_delete_member',
+  'DELETE FROM memberships WHERE user_id = ? AND organization_id = ?',
+);
+const INSERT_POST = statement(
+  'test_insert_post',
+  `INSERT INTO posts (id, created_at, updated_at, organization_id, content, platform_content, media_ids, deleted_at)
+   VALUES (?, now(), now(), ?, 'hello', '{}', '[]', CASE WHEN ? THEN now() END)`,
+);
+
+/** Rows for the tests: users, organizations, memberships and posts with fresh ids, written as psql would. */
+export function fixtures(orm: MikroORM) {
+  const run = (st: NamedStatement, params: unknown[]) => runStatement(orm.em, st, params);
   return {
     async user(): Promise<string> {
       const id = randomUUID();
-      await pool.query(
-        `INSERT INTO users (id, created_at, updated_at, email, name, password_hash) VALUES ($1, now(), now(), $2, 'Test', 'x')`,
-        [id, `${id}@example.test`],
-      );
+      await run(INSERT_USER, [id, `${id}@example.test`]);
       return id;
     },
     async org(...members: string[]): Promise<string> {
       const id = randomUUID();
-      await pool.query(
-        `INSERT INTO organizations (id, created_at, updated_at, name, slug) VALUES ($1, now(), now(), 'Org', $2)`,
-        [id, `org-${id}`],
-      );
+      await run(INSERT_ORG, [id, `org-${id}`]);
       for (const userId of members) await this.member(userId, id);
       return id;
     },
     async member(userId: string, orgId: string): Promise<void> {
-      await pool.query(
-        `INSERT INTO memberships (id, created_at, updated_at, user_id, organization_id, role) VALUES ($1, now(), now(), $2, $3, 'editor')`,
-        [randomUUID(), userId, orgId],
-      );
+      await run(INSERT_MEMBER, [randomUUID(), userId, orgId]);
+    },
+    /** Removes a membership behind the service's back (as the gateway does). */
+    async removeMember(userId: string, orgId: string): Promise<void> {
+      await run(DELETE_MEMBER, [userId, orgId]);
     },
     async post(orgId: string, opts: { deleted?: boolean } = {}): Promise<string> {
       const id = randomUUID();
-      await pool.query(
-        `INSERT INTO posts (id, created_at, updated_at, organization_id, content, platform_content, media_ids, deleted_at)
-         VALUES ($1, now(), now(), $2, 'hello', '{}', '[]', $3)`,
-        [id, orgId, opts.deleted ? new Date() : null],
-      );
+      await run(INSERT_POST, [id, orgId, opts.deleted === true]);
       return id;
     },
   };
@@ -149,5 +174,4 @@ export function request(
   >;
 }
 
-export type { ClientSocket };
-export { Pool };
+export type { ClientSocket, MikroORM };
