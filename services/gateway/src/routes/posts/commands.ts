@@ -1,13 +1,17 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import {
-  recordPostAudit,
+  canPublishNow,
+  canRetry,
   type EntityManager,
-  LOCKED_POST_STATUSES,
+  FINAL_POST_STATUSES,
+  isEditable,
   type Membership,
   Post,
   PostTarget,
+  recordPostAudit,
   type Role,
   User,
+  WORKFLOW_POST_STATUSES,
 } from '@vibetribe/database';
 import type { Actor, PublishPostInput } from '@vibetribe/workflows';
 import { LockMode } from '@mikro-orm/core';
@@ -18,16 +22,17 @@ import { resolveTargets } from './targets';
 import type { z } from '../../lib/zod';
 import type { CreatePostBody, UpdatePostBody } from './schema';
 
-/** The workflow input of a post: its time and version, and its targets for the status query while it waits. */
+/**
+ * The workflow input of a post (targets loaded: every command has them): its time and version, and its
+ * targets for the status query while it waits.
+ */
 function workflowInput(post: Post): PublishPostInput {
   return {
     postId: post.id,
     organizationId: post.organization.id,
     scheduledAt: post.scheduledAt?.toISOString() ?? null,
     version: post.version,
-    ...(post.targets.isInitialized()
-      ? { targets: post.targets.getItems().map((t) => ({ targetId: t.id, platform: t.platform })) }
-      : {}),
+    targets: post.targets.getItems().map((t) => ({ targetId: t.id, platform: t.platform })),
   };
 }
 
@@ -108,12 +113,13 @@ export async function updatePost(
       current_version: post.version,
     });
   }
-  if (LOCKED_POST_STATUSES.includes(post.status)) {
+  if (!isEditable(post.status)) {
     throw conflict('post-locked', `The post is ${post.status}; it can no longer be edited.`, {
       status: post.status,
     });
   }
-  if (post.status === 'failed' && body.scheduled_at !== undefined) {
+  // What a retry applies to is retried, not rescheduled (only `failed` is still editable).
+  if (canRetry(post.status) && body.scheduled_at !== undefined) {
     throw conflict('post-failed', 'A failed post is retried (POST /posts/{id}/retry), not rescheduled.', {
       status: post.status,
     });
@@ -158,7 +164,8 @@ export async function updatePost(
       : {}),
   });
   await em.flush();
-  const hadWorkflow = before.status === 'scheduled' || before.status === 'failed';
+  // An editable post with a workflow is scheduled or failed (the others are locked).
+  const hadWorkflow = WORKFLOW_POST_STATUSES.includes(before.status);
   if (post.status === 'draft' && hadWorkflow) {
     await ignoreMissing(deps.scheduler.cancel(post.id, 'unscheduled', actor));
   } else if (post.scheduledAt && !hadWorkflow) {
@@ -184,9 +191,10 @@ export async function deletePost(
       status: post.status,
     });
   const actor: Actor = { type: 'user', id: userId };
-  const hadWorkflow =
-    post.status === 'scheduled' || post.status === 'failed' || post.status === 'partially_published';
-  if (post.status === 'scheduled' || post.status === 'draft') post.status = 'cancelled';
+  const hadWorkflow = WORKFLOW_POST_STATUSES.includes(post.status);
+  // A post that had not reached an outcome yet (a draft, a scheduled post) ends cancelled; one that
+  // had (published, failed...) keeps it in its history.
+  if (!FINAL_POST_STATUSES.includes(post.status)) post.status = 'cancelled';
   post.deletedAt = new Date();
   recordPostAudit(em, post, 'deleted', actor);
   await em.flush();
@@ -202,7 +210,7 @@ export async function publishPostNow(
   postId: string,
 ): Promise<Post> {
   const { post } = await lockPost(em, userId, postId, 'editor');
-  if (post.status !== 'draft' && post.status !== 'scheduled') {
+  if (!canPublishNow(post.status)) {
     throw conflict(
       'post-locked',
       `The post is ${post.status}; only drafts and scheduled posts can be published now.`,
@@ -230,7 +238,7 @@ export async function retryPost(
   postId: string,
 ): Promise<Post> {
   const { post } = await lockPost(em, userId, postId, 'editor');
-  if (post.status !== 'failed' && post.status !== 'partially_published') {
+  if (!canRetry(post.status)) {
     throw conflict(
       'not-retryable',
       `The post is ${post.status}; only failed or partially published posts can be retried.`,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { type EntityManager, postsVersionSql, runStatement, statement } from '@vibetribe/database';
 import { PostListCache } from '../../lib/list-cache';
 import { ListAccessBatcher } from '../../lib/list-access';
 import { startTestGateway, type TestGateway } from '../../test-support/harness';
@@ -40,15 +41,11 @@ async function ownerWithAccount(name: string): Promise<{ owner: Member; accountI
   return { owner, accountId: await connectX(a, owner) };
 }
 
-const knex = () => a.deps.orm.em.getKnex();
+/** Runs SQL as psql would, behind the gateways' backs (`em`: to join a transaction). */
+const sql = async (text: string, params: unknown[] = [], em: EntityManager = a.deps.orm.em) =>
+  runStatement<Record<string, unknown>>(em, statement('test', text), params);
 const version = async (orgId: string) =>
-  String(
-    (
-      (await knex().from('post_list_versions').where('organization_id', orgId).sum({ n: 'n' }).first()) as {
-        n: string | null;
-      }
-    ).n ?? 0,
-  );
+  String((await sql(`SELECT ${postsVersionSql('?')}::text AS n`, [orgId]))[0]!.n);
 
 function list(gw: TestGateway, m: Member, qs = 'limit=10') {
   return gw.api('GET', `/api/v1/posts?${qs}`, {
@@ -91,16 +88,17 @@ describe('post list cache: every committed change is seen, from any writer, on e
     expect((await list(a, owner)).body.data[0].targets[0].status).toBe('pending');
     expect((await list(a, owner)).body.data[0].targets[0].status).toBe('pending');
     // What the worker does when a target fails: only post_targets changes.
-    await knex()('post_targets')
-      .where('post_id', id)
-      .update({ status: 'failed', attempts: 3, last_error: JSON.stringify({ kind: 'x', message: 'boom' }) });
+    await sql(
+      `UPDATE post_targets SET status = 'failed', attempts = 3, last_error = ?::jsonb WHERE post_id = ?`,
+      [JSON.stringify({ kind: 'x', message: 'boom' }), id],
+    );
     const target = (await list(a, owner)).body.data[0].targets[0];
     expect(target).toMatchObject({
       status: 'failed',
       attempts: 3,
       last_error: { kind: 'x', message: 'boom' },
     });
-    await knex()('posts').where('id', id).update({ status: 'failed' });
+    await sql(`UPDATE posts SET status = 'failed' WHERE id = ?`, [id]);
     expect((await list(a, owner)).body.data[0].status).toBe('failed');
     expect((await list(b, owner)).body.data[0].status).toBe('failed');
     // A listed post is still exactly its detail.
@@ -109,7 +107,7 @@ describe('post list cache: every committed change is seen, from any writer, on e
     expect((await list(a, owner)).body.data[0]).toEqual(withoutTimeline);
   });
 
-  test('the JSON PostgreSQL renders parses to exactly the detail, whatever the text holds', async () => {
+  test('a listed post is exactly its detail (one presenter), whatever the text holds', async () => {
     const content = 'say "hi" \\ back\nslash\ttab \u0001\u001f\u007f é 😀 </script> \u2028';
     const created = await a.api('POST', '/api/v1/posts', {
       token: owner.token,
@@ -165,7 +163,10 @@ describe('post list cache: every committed change is seen, from any writer, on e
     });
     const asOther = { ...other, orgId: owner.orgId };
     expect((await list(a, asOther)).status).toBe(200);
-    await knex()('memberships').where({ user_id: other.userId, organization_id: owner.orgId }).delete();
+    await sql('DELETE FROM memberships WHERE user_id = ? AND organization_id = ?', [
+      other.userId,
+      owner.orgId,
+    ]);
     expect((await list(a, asOther)).status).toBe(404);
     // Not a member at all, with a page of that organization in the cache: 404, nothing leaks.
     const stranger = await a.register('Stranger');
@@ -204,15 +205,17 @@ describe('post_list_versions (the triggers behind the cache)', () => {
     const v1 = BigInt(await version(owner.orgId));
     expect(v1).toBe(v0 + 1n);
     // Several rows of both tables in one transaction: one bump.
-    await knex().transaction(async (trx) => {
-      await trx('posts').where('id', created.body.id).update({ content: 'v2' });
-      await trx('post_targets').where('post_id', created.body.id).update({ attempts: 1 });
-      await trx('posts').where('id', created.body.id).update({ content: 'v3' });
+    const id = created.body.id as string;
+    await a.deps.orm.em.fork().transactional(async (em) => {
+      await sql(`UPDATE posts SET content = 'v2' WHERE id = ?`, [id], em);
+      await sql('UPDATE post_targets SET attempts = 1 WHERE post_id = ?', [id], em);
+      await sql(`UPDATE posts SET content = 'v3' WHERE id = ?`, [id], em);
     });
     expect(BigInt(await version(owner.orgId))).toBe(v1 + 1n);
-    await knex()
-      .transaction(async (trx) => {
-        await trx('posts').where('id', created.body.id).update({ content: 'never' });
+    await a.deps.orm.em
+      .fork()
+      .transactional(async (em) => {
+        await sql(`UPDATE posts SET content = 'never' WHERE id = ?`, [id], em);
         throw new Error('roll back');
       })
       .catch(() => undefined);
@@ -220,7 +223,7 @@ describe('post_list_versions (the triggers behind the cache)', () => {
     // Another organization is not touched by this one's writes.
     const other = await a.register('Untouched');
     const before = await version(other.orgId);
-    await knex()('posts').where('id', created.body.id).update({ content: 'v4' });
+    await sql(`UPDATE posts SET content = 'v4' WHERE id = ?`, [id]);
     expect(await version(other.orgId)).toBe(before);
   });
 
@@ -228,7 +231,7 @@ describe('post_list_versions (the triggers behind the cache)', () => {
     const { owner, accountId } = await ownerWithAccount('Doomed');
     await createPost(a, owner, accountId, 'doomed');
     expect(await version(owner.orgId)).not.toBe('0');
-    await knex()('organizations').where('id', owner.orgId).delete();
+    await sql('DELETE FROM organizations WHERE id = ?', [owner.orgId]);
     expect(await version(owner.orgId)).toBe('0');
   });
 });
@@ -264,7 +267,7 @@ describe('ListAccessBatcher', () => {
   test('checks that arrive together share statements, and each gets its own answer', async () => {
     const owner = await a.register('Batch');
     const stranger = await a.register('Stranger');
-    const batcher = new ListAccessBatcher(a.deps.orm, 1);
+    const batcher = new ListAccessBatcher(a.deps.orm.em);
     const results = await Promise.all([
       ...Array.from({ length: 20 }, () => batcher.check(owner.userId, owner.orgId)),
       batcher.check(stranger.userId, owner.orgId),
@@ -275,5 +278,28 @@ describe('ListAccessBatcher', () => {
     expect(results[20]).toEqual({ kind: 'none' });
     expect(results[21]).toMatchObject({ kind: 'member', orgId: owner.orgId });
     expect(results[22]).toEqual({ kind: 'none' });
+  });
+
+  test('a member removed a moment ago is refused at once: nothing is cached between checks', async () => {
+    const owner = await a.register('Remover');
+    const member = await a.register('Removed');
+    const invited = await a.api('POST', `/api/v1/organizations/${owner.orgId}/members`, {
+      token: owner.token,
+      body: { email: member.email, role: 'viewer' },
+    });
+    expect(invited.status).toBe(201);
+    const asMember = { ...member, orgId: owner.orgId };
+    const batcher = new ListAccessBatcher(a.deps.orm.em);
+    expect(await batcher.check(member.userId, owner.orgId)).toMatchObject({ kind: 'member', role: 'viewer' });
+    expect((await list(a, asMember)).status).toBe(200);
+    const removed = await a.api('DELETE', `/api/v1/organizations/${owner.orgId}/members/${member.userId}`, {
+      token: owner.token,
+    });
+    expect(removed.status).toBe(204);
+    // The very next check and list, on the same instance and the same batcher: refused.
+    expect(await batcher.check(member.userId, owner.orgId)).toEqual({ kind: 'none' });
+    const refused = await list(a, asMember);
+    expect(refused.status).toBe(404);
+    expect(refused.headers.get('content-type')).toContain('application/problem+json');
   });
 });

@@ -1,8 +1,18 @@
-import type { MikroORM, Role } from '@vibetribe/database';
+import {
+  type EntityManager,
+  type NamedStatement,
+  type PostStatus,
+  postsVersionSql,
+  type Role,
+  runStatement,
+  statement,
+  type TargetError,
+  type TargetStatus,
+  toDate,
+} from '@vibetribe/database';
 import { validationFailed } from '../../errors';
-import { postsVersionSql } from '../../lib/list-access';
-import { pgQuery } from '../../lib/pg';
 import type { z } from '../../lib/zod';
+import { type PostRow, presentPostRow } from './presenters';
 import type { ListPostsQuery } from './schema';
 
 /** Where the previous page ended: (created_at, id), newest first. */
@@ -27,75 +37,77 @@ export function decodeCursor(raw: string): Cursor {
 
 export type ListQuery = z.output<typeof ListPostsQuery>;
 
-/**
- * A timestamptz as `Date.prototype.toISOString` writes it (UTC, milliseconds, `Z`). to_char's `MS`
- * truncates the microseconds, as the driver's Date did.
- */
-const iso = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
-/** A nullable SQL expression that renders as JSON text, or `null`. */
-const orNull = (expr: string) => `coalesce(${expr}, 'null')`;
-/** A quoted timestamp, or `null`. */
-const isoJson = (col: string) => orNull(`'"' || ${iso(col)} || '"'`);
-
-/**
- * A post as the API shows it (presentPost's shape, key for key), rendered by PostgreSQL as compact
- * JSON text: strings through to_json (JSON.stringify's escapes), uuids and timestamps quoted as they
- * are (nothing in them needs escaping), jsonb columns as stored. Concatenation, not
- * json_build_object: that one writes `"key" : value, ` (a sixth more bytes per page) and is slower.
- */
-const POST_JSON = `'{"id":"' || p.id
-  || '","organization_id":"' || p.organization_id
-  || '","author_id":' || ${orNull(`'"' || p.author_id || '"'`)}
-  || ',"content":' || to_json(p.content)::text
-  || ',"platform_content":' || p.platform_content::text
-  || ',"media_ids":' || p.media_ids::text
-  || ',"scheduled_at":' || ${isoJson('p.scheduled_at')}
-  || ',"timezone":' || to_json(p.timezone)::text
-  || ',"status":' || to_json(p.status)::text
-  || ',"version":' || p.version
-  || ',"published_at":' || ${isoJson('p.published_at')}
-  || ',"created_at":"' || ${iso('p.created_at')}
-  || '","updated_at":"' || ${iso('p.updated_at')}
-  || '","targets":[' || coalesce((
-    SELECT string_agg('{"id":"' || t.id
-      || '","account_id":"' || t.account_id
-      || '","platform":' || to_json(t.platform)::text
-      || ',"status":' || to_json(t.status)::text
-      || ',"platform_post_id":' || ${orNull('to_json(t.platform_post_id)::text')}
-      || ',"platform_url":' || ${orNull('to_json(t.platform_url)::text')}
-      || ',"attempts":' || t.attempts
-      || ',"last_error":' || ${orNull('t.last_error::text')}
-      || ',"published_at":' || ${isoJson('t.published_at')}
-      || '}', ',' ORDER BY t.created_at, t.id)
-    FROM post_targets t WHERE t.post_id = p.id
-  ), '') || ']}'`;
+/** A target as the list statement aggregates it (json_build_object: timestamps as ISO text). */
+interface TargetJson {
+  id: string;
+  accountId: string;
+  platform: string;
+  status: TargetStatus;
+  platformPostId: string | null;
+  platformUrl: string | null;
+  attempts: number;
+  lastError: TargetError | null;
+  publishedAt: string | null;
+  createdAt: string;
+}
 
 /**
- * The driver (as MikroORM configures it) returns timestamptz as text like `2026-11-28 23:37:12.198+00`;
- * JavaScript truncates any microseconds, as the page's own `created_at` does.
+ * One row of the list statement: the caller's role and the organization's posts version, then (when
+ * the page has posts) one post's columns per row; without posts, one row whose post columns are null.
  */
-const toDate = (v: string): Date => new Date(v.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'));
-
-/** One row of the list statement: the caller's role, then (when the page is read) one post per row. */
 interface ListRow {
   role: Role;
-  /** The organization's posts version (see the post_list_versions migration), as text; '0' before any write. */
+  /** The organization's posts version (see postsVersionSql), as text; '0' before any write. */
   version: string;
   id: string | null;
-  /** The last row's gives the cursor. */
-  created_at: string | null;
-  post: string | null;
+  organizationId: string;
+  authorId: string | null;
+  content: string;
+  platformContent: Record<string, string>;
+  mediaIds: string[];
+  /** timestamptz columns arrive as PostgreSQL text (see toDate). */
+  scheduledAt: string | null;
+  timezone: string;
+  status: PostStatus;
+  postVersion: number;
+  publishedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  targets: TargetJson[] | null;
 }
 
-/** The statement for one combination of filters: fixed text, so it is prepared once per connection. */
-interface ListStatement {
-  name: string;
-  text: string;
-}
-const statements = new Map<string, ListStatement>();
+const postRow = (r: ListRow & { id: string }): PostRow => ({
+  id: r.id,
+  organizationId: r.organizationId,
+  authorId: r.authorId,
+  content: r.content,
+  platformContent: r.platformContent,
+  mediaIds: r.mediaIds,
+  scheduledAt: toDate(r.scheduledAt),
+  timezone: r.timezone,
+  status: r.status,
+  version: r.postVersion,
+  publishedAt: toDate(r.publishedAt),
+  createdAt: toDate(r.createdAt)!,
+  updatedAt: toDate(r.updatedAt)!,
+  targets: (r.targets ?? []).map((t) => ({
+    ...t,
+    publishedAt: t.publishedAt === null ? null : new Date(t.publishedAt),
+    createdAt: new Date(t.createdAt),
+  })),
+});
 
-function statementFor(q: ListQuery, cursor: boolean): ListStatement {
+/**
+ * An instant as a statement parameter: epoch milliseconds, turned into a timestamptz by the statement
+ * (`to_timestamp(?::float8 / 1000)`). runStatement writes a Date into the SQL as its ISO text, which
+ * PostgreSQL refuses for years before 1 (`-000001-...`); a number is any instant JavaScript holds.
+ */
+const INSTANT = 'to_timestamp(?::float8 / 1000)';
+
+/** The statement for one combination of filters, made once. */
+const statements = new Map<string, NamedStatement>();
+
+function statementFor(q: ListQuery, cursor: boolean): NamedStatement {
   const flags = [
     q.status ? 's' : '',
     q.from ? 'f' : '',
@@ -106,35 +118,40 @@ function statementFor(q: ListQuery, cursor: boolean): ListStatement {
   ].join('');
   let st = statements.get(flags);
   if (st) return st;
-  // $1 user, $2 organization, $3 limit + 1, then the filters'.
-  const where = ['p.organization_id = $2', 'p.deleted_at IS NULL'];
-  let n = 3;
-  if (q.status) where.push(`p.status = $${++n}`);
-  if (q.from) where.push(`p.scheduled_at >= $${++n}::timestamptz`);
-  if (q.to) where.push(`p.scheduled_at < $${++n}::timestamptz`);
+  // Parameters in order: organization (for the version), organization, then the filters', the limit
+  // + 1, user, organization (for the membership).
+  const where = ['p.organization_id = ?', 'p.deleted_at IS NULL'];
+  if (q.status) where.push('p.status = ?');
+  if (q.from) where.push(`p.scheduled_at >= ${INSTANT}`);
+  if (q.to) where.push(`p.scheduled_at < ${INSTANT}`);
   if (q.account_id || q.platform) {
     const t = ['t.post_id = p.id'];
-    if (q.account_id) t.push(`t.account_id = $${++n}::uuid`);
-    if (q.platform) t.push(`t.platform = $${++n}`);
+    if (q.account_id) t.push('t.account_id = ?::uuid');
+    if (q.platform) t.push('t.platform = ?');
     where.push(`EXISTS (SELECT 1 FROM post_targets t WHERE ${t.join(' AND ')})`);
   }
-  if (cursor) {
-    where.push(`(p.created_at, p.id) < ($${n + 1}::timestamptz, $${n + 2}::uuid)`);
-    n += 2;
-  }
-  const text = `SELECT m.role, v.n::text AS version, p.id, p.sort_at AS created_at, p.post
+  if (cursor) where.push(`(p.created_at, p.id) < (${INSTANT}, ?::uuid)`);
+  const text = `SELECT m.role, v.n::text AS version, p.*
 FROM memberships m
-CROSS JOIN LATERAL (SELECT ${postsVersionSql('$2')} AS n) v
+CROSS JOIN LATERAL (SELECT ${postsVersionSql('?')} AS n) v
 LEFT JOIN LATERAL (
-  SELECT p.id, p.created_at AS sort_at, ${POST_JSON} AS post
+  SELECT p.id, p.organization_id AS "organizationId", p.author_id AS "authorId", p.content,
+    p.platform_content AS "platformContent", p.media_ids AS "mediaIds", p.scheduled_at AS "scheduledAt",
+    p.timezone, p.status, p.version AS "postVersion", p.published_at AS "publishedAt",
+    p.created_at AS "createdAt", p.updated_at AS "updatedAt",
+    (SELECT json_agg(json_build_object('id', t.id, 'accountId', t.account_id, 'platform', t.platform,
+        'status', t.status, 'platformPostId', t.platform_post_id, 'platformUrl', t.platform_url,
+        'attempts', t.attempts, 'lastError', t.last_error, 'publishedAt', t.published_at,
+        'createdAt', t.created_at))
+      FROM post_targets t WHERE t.post_id = p.id) AS targets
   FROM posts p
   WHERE ${where.join(' AND ')}
   ORDER BY p.created_at DESC, p.id DESC
-  LIMIT $3
+  LIMIT ?
 ) p ON true
-WHERE m.user_id = $1 AND m.organization_id = $2
-ORDER BY p.sort_at DESC, p.id DESC`;
-  st = { name: `vt_list_posts_${flags || 'plain'}`, text };
+WHERE m.user_id = ? AND m.organization_id = ?
+ORDER BY p."createdAt" DESC, p.id DESC`;
+  st = statement(`list_posts_${flags || 'plain'}`, text);
   statements.set(flags, st);
   return st;
 }
@@ -147,40 +164,35 @@ export type ListResult =
 
 /**
  * The hottest read of the product in one round trip: the caller's membership of `orgId`, the
- * organization's posts version, and one page of its posts with the list filters applied, rendered by PostgreSQL as the API's JSON. The response body is
- * assembled from that text without parsing it. The test suite checks that a listed post equals the
- * same post from GET /posts/:id.
+ * organization's posts version, and one page of its posts (with their targets) with the list filters
+ * applied. Each post goes through presentPostRow, the presenter GET /posts/:id uses too.
  */
 export async function listPosts(
-  orm: MikroORM,
+  em: EntityManager,
   userId: string,
   orgId: string,
   q: ListQuery,
   cursor: Cursor | undefined,
 ): Promise<ListResult> {
-  const st = statementFor(q, cursor !== undefined);
-  const values: unknown[] = [userId, orgId, q.limit + 1];
-  if (q.status) values.push(q.status);
-  // Dates, not the texts: the driver writes any instant JavaScript reads (offsets PostgreSQL refuses, years before 1000).
-  if (q.from) values.push(new Date(q.from));
-  if (q.to) values.push(new Date(q.to));
-  if (q.account_id) values.push(q.account_id);
-  if (q.platform) values.push(q.platform);
-  if (cursor) values.push(cursor.createdAt, cursor.id);
-  const rows = await pgQuery<ListRow>(orm, { name: st.name, text: st.text, values });
+  const params: unknown[] = [orgId, orgId];
+  if (q.status) params.push(q.status);
+  if (q.from) params.push(new Date(q.from).getTime());
+  if (q.to) params.push(new Date(q.to).getTime());
+  if (q.account_id) params.push(q.account_id);
+  if (q.platform) params.push(q.platform);
+  if (cursor) params.push(cursor.createdAt.getTime(), cursor.id);
+  params.push(q.limit + 1, userId, orgId);
+  const rows = await runStatement<ListRow>(em, statementFor(q, cursor !== undefined), params);
   const first = rows[0];
   if (!first) return { member: false };
-  const posts = first.post === null ? [] : rows;
+  const posts = rows.filter((r): r is ListRow & { id: string } => r.id !== null);
   const page = posts.slice(0, q.limit);
   const last = page[page.length - 1];
-  const next =
-    posts.length > q.limit && last
-      ? JSON.stringify(encodeCursor(toDate(last.created_at!), last.id!))
-      : 'null';
+  const next = posts.length > q.limit && last ? encodeCursor(toDate(last.createdAt)!, last.id) : null;
   return {
     member: true,
     role: first.role,
     version: first.version,
-    body: `{"data":[${page.map((p) => p.post).join(',')}],"next_cursor":${next}}`,
+    body: JSON.stringify({ data: page.map((r) => presentPostRow(postRow(r))), next_cursor: next }),
   };
 }

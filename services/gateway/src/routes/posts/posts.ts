@@ -71,7 +71,8 @@ export function postRoutes(deps: GatewayDeps): Router<AppState> {
   const route = routeGroup(router, prefix);
   const tags = ['posts'];
   const pages = new PostListCache(deps.env.POST_LIST_CACHE_MB * 1024 * 1024);
-  const access = new ListAccessBatcher(deps.orm);
+  // The hot reads run named statements on the ORM's connection; they need no unit of work.
+  const access = new ListAccessBatcher(deps.orm.em);
 
   route({
     method: 'post',
@@ -112,7 +113,7 @@ export function postRoutes(deps: GatewayDeps): Router<AppState> {
       const named = namedOrg(ctx);
       /** One page from the database, with the caller's membership checked in the same statement. */
       const readPage = async (orgId: string) => {
-        const read = await listPosts(deps.orm, userId, orgId, q, cursor);
+        const read = await listPosts(deps.orm.em, userId, orgId, q, cursor);
         // Removed since an earlier check: as if the request had come a moment later.
         if (!read.member) throw notFound('Organization');
         assertRoleAtLeast(read.role, 'viewer');
