@@ -9,7 +9,15 @@ import { type ChildService, cpuTimeMs } from './children';
 import { emit, mapLimit, progress, quantile, round, sleep, until } from './report';
 import { workflowTaskBacklog } from './temporal';
 import { describe, evenlyDue, runWave, type Scheduler } from './waves';
-import { type BenchPost, emulatorReceipts, seedPosts, settled, startWorkflows, type World } from './world';
+import {
+  type BenchPost,
+  calibrateStartRate,
+  emulatorReceipts,
+  seedPosts,
+  settled,
+  startWorkflows,
+  type World,
+} from './world';
 
 /** Milliseconds in a protobuf Timestamp (since the epoch) or Duration. */
 function protoMs(t: google.protobuf.ITimestamp | google.protobuf.IDuration): number {
@@ -93,9 +101,10 @@ export async function latenessBench(w: World, publisher: ChildService): Promise<
   const { cfg } = w;
   const n = cfg.schedulingPosts;
   const windowMs = cfg.schedulingWindowS * 1000;
-  const rate = w.startRate;
+  // Measured now: what the runs before left behind may have slowed starting down.
+  const rate = await calibrateStartRate(w);
   const budgetMs = Math.round(((n * 1000) / rate) * cfg.startBudgetFactor);
-  progress(`scheduling-lateness: ${budgetMs} ms allowed for starting ${n} workflows`);
+  progress(`scheduling-lateness: ${round(rate)} workflow starts/s measured; ${budgetMs} ms allowed for ${n}`);
   const windowStart = Date.now() + budgetMs + cfg.schedulingLeadS * 1000;
   const due = (i: number) => new Date(windowStart + Math.floor((i * windowMs) / n));
   const posts = await seedPosts(w, 'scheduled', n, due);
@@ -190,7 +199,7 @@ export async function latenessBench(w: World, publisher: ChildService): Promise<
 export async function baselineLatenessBench(w: World, baseline: Scheduler): Promise<void> {
   const { cfg } = w;
   const n = cfg.schedulingPosts;
-  const budgetMs = ((n * 1000) / w.startRate) * cfg.startBudgetFactor;
+  const budgetMs = ((n * 1000) / (await calibrateStartRate(w))) * cfg.startBudgetFactor;
   const due = evenlyDue(n, Date.now() + budgetMs + cfg.schedulingLeadS * 1000, cfg.schedulingWindowS * 1000);
   const deadline = due[n - 1]! + cfg.schedulingDeadlineS * 1000;
   const wave = await runWave(baseline, 'lateness', due, { deadline });
