@@ -1,3 +1,5 @@
+import { LRUCache } from 'lru-cache';
+
 /** A rendered list page and the organization's posts version it was read at. */
 export interface CachedPage {
   version: string;
@@ -11,48 +13,37 @@ export interface CachedPage {
  * caller's membership has read the current version and found it equal to the page's, so a served page
  * is exactly what reading the posts again would give: every committed write (this instance's,
  * another's, the worker's) is seen, and nothing but version numbers is trusted across time.
- * Bounded by bytes, least recently used first out.
+ * Bounded by bytes (an lru-cache sized by each page's body and key), least recently used first out.
  */
 export class PostListCache {
-  private readonly pages = new Map<string, CachedPage>();
-  private bytes = 0;
+  private readonly pages: LRUCache<string, CachedPage> | undefined;
 
-  constructor(readonly maxBytes: number) {}
+  constructor(readonly maxBytes: number) {
+    const bytes = Math.floor(maxBytes);
+    this.pages =
+      bytes > 0
+        ? new LRUCache({
+            maxSize: bytes,
+            // A page bigger than a quarter of the cache is not kept: it would push out many others.
+            maxEntrySize: Math.max(1, Math.floor(bytes / 4)),
+            sizeCalculation: (page, key) => page.body.length + key.length,
+          })
+        : undefined;
+  }
 
   get enabled(): boolean {
-    return this.maxBytes > 0;
+    return this.pages !== undefined;
   }
 
   get size(): { entries: number; bytes: number } {
-    return { entries: this.pages.size, bytes: this.bytes };
+    return { entries: this.pages?.size ?? 0, bytes: this.pages?.calculatedSize ?? 0 };
   }
 
   get(key: string): CachedPage | undefined {
-    const page = this.pages.get(key);
-    if (page) {
-      this.pages.delete(key);
-      this.pages.set(key, page);
-    }
-    return page;
+    return this.pages?.get(key);
   }
 
   set(key: string, page: CachedPage): void {
-    const cost = page.body.length + key.length;
-    if (!this.enabled || cost > this.maxBytes / 4) return;
-    this.delete(key);
-    this.pages.set(key, page);
-    this.bytes += cost;
-    for (const [oldest, old] of this.pages) {
-      if (this.bytes <= this.maxBytes) break;
-      this.pages.delete(oldest);
-      this.bytes -= old.body.length + oldest.length;
-    }
-  }
-
-  private delete(key: string): void {
-    const old = this.pages.get(key);
-    if (!old) return;
-    this.pages.delete(key);
-    this.bytes -= old.body.length + key.length;
+    this.pages?.set(key, page);
   }
 }

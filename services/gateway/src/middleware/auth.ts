@@ -1,4 +1,5 @@
 import type { Middleware } from 'koa';
+import { LRUCache } from 'lru-cache';
 import { bearerToken, InvalidTokenError, type TokenConfig, verifyAccessToken } from '@vibetribe/runtime';
 import type { AppState } from '../context';
 import { unauthenticated } from '../errors';
@@ -9,39 +10,46 @@ import { unauthenticated } from '../errors';
  * verifier would accept it a few seconds longer, within its clock tolerance: after `exp` the token is
  * verified again, so it is judged exactly as before). Everything a verification checks (signature,
  * pinned algorithm, issuer, audience, purpose) is a function of the token's text and this process's
- * fixed configuration; only time changes the answer, and `exp` bounds that. Bounded: least recently
- * used first out.
+ * fixed configuration; only time changes the answer, and `exp` bounds that. Bounded: an lru-cache with
+ * a TTL per entry, least recently used first out.
  */
 export class VerifiedTokenCache {
-  private readonly entries = new Map<string, { sub: string; expiresAtMs: number }>();
+  private readonly entries: LRUCache<string, string> | undefined;
 
   constructor(
     readonly maxEntries: number,
+    /** Wall-clock time, the clock `exp` counts in (injectable for tests). */
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.entries =
+      maxEntries > 0
+        ? new LRUCache<string, string>({
+            max: maxEntries,
+            // TTLs measured on the same clock as `exp`, read at every check (no 1 ms reuse), so an
+            // entry is gone at `exp` exactly.
+            perf: { now },
+            ttlResolution: 0,
+          })
+        : undefined;
+  }
 
   get size(): number {
-    return this.entries.size;
+    return this.entries?.size ?? 0;
   }
 
   /** The subject of a token verified before and not yet expired. */
   get(token: string): string | undefined {
-    const entry = this.entries.get(token);
-    if (!entry) return undefined;
-    this.entries.delete(token);
-    if (this.now() >= entry.expiresAtMs) return undefined;
-    this.entries.set(token, entry);
-    return entry.sub;
+    return this.entries?.get(token);
   }
 
   /** Remembers a verified token until `expS` (its `exp` claim, seconds since the epoch). */
   set(token: string, sub: string, expS: number): void {
-    if (this.maxEntries <= 0 || this.now() >= expS * 1000) return;
-    this.entries.delete(token);
-    this.entries.set(token, { sub, expiresAtMs: expS * 1000 });
-    while (this.entries.size > this.maxEntries) {
-      this.entries.delete(this.entries.keys().next().value!);
-    }
+    const start = this.now();
+    // lru-cache keeps an entry while `now - start <= ttl`: ttl = exp - start - 1 makes it stale at exp.
+    // A TTL of 0 would mean "never expires", so a token within 1 ms of its exp is not kept.
+    const ttl = Math.floor(expS * 1000) - start - 1;
+    if (ttl < 1) return;
+    this.entries?.set(token, sub, { ttl, start });
   }
 }
 

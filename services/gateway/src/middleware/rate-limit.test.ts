@@ -1,3 +1,4 @@
+import { privateRedis, waitUntil } from '@vibetribe/testing';
 import { startTestGateway } from '../test-support/harness';
 
 test('requests that arrive together share Redis calls yet are counted exactly, one by one', async () => {
@@ -23,3 +24,32 @@ test('requests that arrive together share Redis calls yet are counted exactly, o
     await gw.close();
   }
 });
+
+test('while Redis is down the limits let requests through, and count again once it is back', async () => {
+  const redis = await privateRedis();
+  const gw = await startTestGateway({
+    REDIS_URL: redis.url,
+    RATE_LIMIT_PER_USER: '2',
+    RATE_LIMIT_WINDOW_S: '30',
+  });
+  try {
+    const u = await gw.register();
+    await redis.stop();
+    await waitUntil(() => Promise.resolve(gw.deps.redis.status !== 'ready'), 10_000, 'redis seen down');
+    const down = await Promise.all(
+      Array.from({ length: 4 }, () => gw.api('GET', '/api/v1/auth/me', { token: u.token })),
+    );
+    expect(down.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    await redis.start();
+    await waitUntil(() => Promise.resolve(gw.deps.redis.status === 'ready'), 15_000, 'redis back');
+    // Whatever the restart kept: the window starts afresh.
+    await gw.deps.redis.del(`rl:user:${u.userId}`);
+    const statuses = [];
+    for (let i = 0; i < 3; i++)
+      statuses.push((await gw.api('GET', '/api/v1/auth/me', { token: u.token })).status);
+    expect(statuses).toEqual([200, 200, 429]);
+  } finally {
+    await gw.close();
+    await redis.dispose();
+  }
+}, 40_000);

@@ -1,81 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { Middleware, ParameterizedContext } from 'koa';
 import type { Logger } from 'pino';
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { rateLimited } from '../errors';
-
-// One round trip for every limit of a request: INCR each fixed-window counter, set its expiry on the
-// first hit, and return (count, ttl) pairs. ARGV[i] is KEYS[i]'s window in ms.
-const SCRIPT = `local out = {}
-for i, key in ipairs(KEYS) do
-  local n = redis.call('INCR', key)
-  if n == 1 then redis.call('PEXPIRE', key, ARGV[i]) end
-  out[#out + 1] = n
-  out[#out + 1] = redis.call('PTTL', key)
-end
-return out`;
-
-type RateHit = (numKeys: number, ...keysThenWindows: (string | number)[]) => Promise<number[]>;
-
-/** Keys per script call: a batch larger than this is split, so no call blocks Redis for long. */
-const MAX_KEYS_PER_CALL = 256;
-
-/**
- * The hits of every request that arrives in one turn of the event loop go to Redis as one script call
- * (one write, one reply) instead of one each. The script increments its keys in order, one INCR per
- * occurrence, so each request gets exactly the counts it would have got from a call of its own made
- * at that moment.
- */
-function batchedHits(call: RateHit): (keys: string[], windowsMs: number[]) => Promise<number[]> {
-  let pending: {
-    keys: string[];
-    windowsMs: number[];
-    resolve: (c: number[]) => void;
-    reject: (e: unknown) => void;
-  }[] = [];
-  const send = (batch: typeof pending) => {
-    const keys = batch.flatMap((h) => h.keys);
-    let reply: Promise<number[]>;
-    try {
-      reply = call(keys.length, ...keys, ...batch.flatMap((h) => h.windowsMs));
-    } catch (err) {
-      reply = Promise.reject(err instanceof Error ? err : new Error(String(err)));
-    }
-    reply.then(
-      (counts) => {
-        let at = 0;
-        for (const h of batch) {
-          h.resolve(counts.slice(2 * at, 2 * (at + h.keys.length)));
-          at += h.keys.length;
-        }
-      },
-      (err: unknown) => {
-        for (const h of batch) h.reject(err);
-      },
-    );
-  };
-  const flush = () => {
-    const all = pending;
-    pending = [];
-    let batch: typeof pending = [];
-    let size = 0;
-    for (const h of all) {
-      if (size + h.keys.length > MAX_KEYS_PER_CALL && batch.length > 0) {
-        send(batch);
-        batch = [];
-        size = 0;
-      }
-      batch.push(h);
-      size += h.keys.length;
-    }
-    if (batch.length > 0) send(batch);
-  };
-  return (keys, windowsMs) =>
-    new Promise((resolve, reject) => {
-      // After this turn's I/O callbacks: the requests parsed in it share the call.
-      if (pending.length === 0) setImmediate(flush);
-      pending.push({ keys, windowsMs, resolve, reject });
-    });
-}
 
 /** A limit: `max` requests per `windowS` for the key `keyOf` returns (undefined: not limited here). */
 export interface RateLimit {
@@ -85,42 +12,58 @@ export interface RateLimit {
   keyOf: (ctx: ParameterizedContext) => string | undefined;
 }
 
+/** What one limit said about one request: its count so far, or that Redis did not answer. */
+type Outcome = { limit: RateLimit; res: RateLimiterRes } | { limit: RateLimit; error: unknown };
+type Failed = Extract<Outcome, { error: unknown }>;
+
 /**
- * Redis-backed fixed-window limits, shared by every gateway instance. Answers 429 with Retry-After.
- * When Redis is unreachable the limiter lets requests through (and readiness reports Redis).
+ * Redis-backed fixed-window limits (rate-limiter-flexible's RateLimiterRedis, key `rl:<name>:<key>`),
+ * shared by every gateway instance. Every limit that applies counts the request, one atomic increment
+ * each; over any of them, 429 with Retry-After (the longest wait). When Redis is unreachable the
+ * limiter lets requests through (and readiness reports Redis).
  */
 export function rateLimit(redis: Redis, logger: Logger, limits: RateLimit[]): Middleware {
-  // defineCommand sends the script once and then calls it by its SHA.
-  redis.defineCommand('vtRateHit', { lua: SCRIPT });
-  const hit = batchedHits((redis as unknown as { vtRateHit: RateHit }).vtRateHit.bind(redis));
+  const limiters = new Map(
+    limits.map((limit) => [
+      limit,
+      new RateLimiterRedis({
+        storeClient: redis,
+        keyPrefix: `rl:${limit.name}`,
+        points: limit.max,
+        duration: limit.windowS,
+        // Fail at once while Redis is away instead of waiting for a reconnect: the request goes on.
+        rejectIfRedisNotReady: true,
+      }),
+    ]),
+  );
+  const count = async (limit: RateLimit, key: string): Promise<Outcome> => {
+    try {
+      return { limit, res: await limiters.get(limit)!.consume(key) };
+    } catch (err) {
+      // Over the limit: the library rejects with the count; anything else is Redis failing.
+      return err instanceof RateLimiterRes ? { limit, res: err } : { limit, error: err };
+    }
+  };
   return async (ctx, next) => {
-    const active = limits.flatMap((limit) => {
-      const key = limit.keyOf(ctx);
-      return key === undefined ? [] : [{ limit, key: `rl:${limit.name}:${key}` }];
-    });
-    if (active.length > 0) {
-      let counts: number[] | undefined;
-      try {
-        counts = await hit(
-          active.map((a) => a.key),
-          active.map((a) => a.limit.windowS * 1000),
-        );
-      } catch (err) {
-        logger.warn({ err }, 'rate limiter unavailable; letting the request through');
+    const outcomes = await Promise.all(
+      limits.flatMap((limit) => {
+        const key = limit.keyOf(ctx);
+        return key === undefined ? [] : [count(limit, key)];
+      }),
+    );
+    const failed = outcomes.find((o): o is Failed => 'error' in o);
+    if (failed) {
+      logger.warn({ err: failed.error }, 'rate limiter unavailable; letting the request through');
+    } else {
+      let retryAfterS = 0;
+      for (const o of outcomes) {
+        if (!('res' in o)) continue;
+        const { limit, res } = o;
+        ctx.set(`RateLimit-${limit.name}`, `limit=${limit.max}, remaining=${res.remainingPoints}`);
+        if (res.consumedPoints > limit.max)
+          retryAfterS = Math.max(retryAfterS, Math.ceil(res.msBeforeNext / 1000), 1);
       }
-      if (counts) {
-        let retryAfterS = 0;
-        active.forEach(({ limit }, i) => {
-          const count = counts[2 * i] ?? 0;
-          ctx.set(
-            `RateLimit-${limit.name}`,
-            `limit=${limit.max}, remaining=${Math.max(0, limit.max - count)}`,
-          );
-          if (count > limit.max)
-            retryAfterS = Math.max(retryAfterS, Math.ceil((counts[2 * i + 1] ?? 1000) / 1000), 1);
-        });
-        if (retryAfterS > 0) throw rateLimited(retryAfterS);
-      }
+      if (retryAfterS > 0) throw rateLimited(retryAfterS);
     }
     await next();
   };
