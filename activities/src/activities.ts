@@ -1,6 +1,6 @@
 import type { PublishActivities } from '@vibetribe/workflows';
 import type { ActivityDeps } from './deps';
-import { markCancelled } from './lifecycle';
+import { markCancelled, reschedulePost } from './lifecycle';
 import { recordOutcome } from './outcome';
 import { publishTarget } from './publish-target';
 
@@ -10,6 +10,7 @@ export function createActivities(deps: ActivityDeps) {
     publishTarget: publishTarget(deps),
     recordOutcome: recordOutcome(deps),
     markCancelled: markCancelled(deps),
+    reschedulePost: reschedulePost(deps),
   } satisfies PublishActivities;
 }
 

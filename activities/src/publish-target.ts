@@ -58,7 +58,8 @@ const START_TARGET = statement(
      update post_targets set status = 'publishing', updated_at = now()
      where id = ? and status not in ('publishing', 'published')
    ), post as (
-     update posts set status = 'publishing', updated_at = now() where id = ? and status <> 'publishing'
+     update posts set status = 'publishing', updated_at = now()
+     where id = ? and status in ('scheduled', 'failed', 'partially_published')
    ), intent as (
      insert into publish_ledger (id, created_at, updated_at, target_id, content_version, client_ref, state,
        intent_at, calls)
@@ -137,8 +138,9 @@ async function begin(deps: ActivityDeps, input: PublishTargetInput): Promise<Beg
         message: `no target ${targetId} on post ${input.postId}`,
       });
     }
+    // A published target is returned as it is (below); any other makes no call on a post that stopped.
     const stopped = post.deletedAt !== null || !PUBLISHABLE_POST_STATUSES.includes(post.status);
-    if (stopped || target.status === 'cancelled') {
+    if (target.status !== 'published' && (stopped || target.status === 'cancelled')) {
       await runStatement(tx, CANCEL_TARGET, [targetId]);
       return { done: { kind: 'cancelled', targetId } };
     }
@@ -170,7 +172,7 @@ async function begin(deps: ActivityDeps, input: PublishTargetInput): Promise<Beg
       target: loaded,
       freshIntent: loaded.ledgerState === null && started?.fresh === true,
     };
-    if (post.status === 'publishing') return { call };
+    if (post.status === 'publishing' || !PUBLISHABLE_POST_STATUSES.includes(post.status)) return { call };
     const previous = post.status;
     recordPostAudit(tx, post, 'publishing', auditActor(input.actor), {
       reason: input.reason,

@@ -102,6 +102,17 @@ export interface MarkCancelledInput {
   actor?: Actor;
 }
 
+/** Input of `reschedulePost`: an operator's new time, as sent (the activity checks it). */
+export interface ReschedulePostInput {
+  postId: string;
+  scheduledAt: string;
+  actor: Actor;
+}
+
+/** The row moved to the new time (at a new version), or why not (the refusal is on the timeline). */
+export type ReschedulePostResult =
+  { applied: true; scheduledAt: string; version: number } | { applied: false; reason: string };
+
 /** The activities of one post's publishing; implemented by `createActivities` in `@vibetribe/activities`. */
 export interface PublishActivities {
   /** One target, effectively once (a regular activity, retried by the post's policy). */
@@ -110,4 +121,6 @@ export interface PublishActivities {
   recordOutcome(input: RecordOutcomeInput): Promise<RecordOutcomeResult>;
   /** Cancels the post and every target whose platform call has not begun (a local activity). */
   markCancelled(input: MarkCancelledInput): Promise<{ status: string }>;
+  /** An operator's reschedule, written to the row (a local activity). */
+  reschedulePost(input: ReschedulePostInput): Promise<ReschedulePostResult>;
 }

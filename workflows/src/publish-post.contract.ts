@@ -44,15 +44,21 @@ export interface Actor {
   id?: string;
 }
 
-export const rescheduleSignal =
-  defineSignal<[{ scheduledAt: string; version: number; actor?: Actor }]>('reschedule');
+/**
+ * A new time. The gateway sends the row's `version` (it wrote the row first); an operator sends none,
+ * and the workflow then writes the row itself, or records why it refused.
+ */
+export interface RescheduleRequest {
+  scheduledAt: string;
+  version?: number;
+  actor?: Actor;
+}
+
+export const rescheduleSignal = defineSignal<[RescheduleRequest]>('reschedule');
 export const publishNowSignal = defineSignal<[{ version?: number; actor?: Actor }]>('publishNow');
 export const cancelSignal = defineSignal<[{ reason?: string; actor?: Actor }]>('cancel');
 export const contentUpdatedSignal = defineSignal<[{ version: number; actor?: Actor }]>('contentUpdated');
 export const retrySignal = defineSignal<[{ actor?: Actor }]>('retry');
 export const statusQuery = defineQuery<PublishStatus>('status');
-/** Synchronous reschedule: rejected (not merely ignored) when publishing has begun. */
-export const rescheduleUpdate = defineUpdate<
-  PublishStatus,
-  [{ scheduledAt: string; version: number; actor?: Actor }]
->('rescheduleSync');
+/** Synchronous reschedule: rejected (not merely ignored) when publishing has begun or the time is not ahead. */
+export const rescheduleUpdate = defineUpdate<PublishStatus, [RescheduleRequest]>('rescheduleSync');

@@ -60,6 +60,7 @@ function stubActivities(failuresLeft: number) {
       });
     },
     markCancelled: () => Promise.resolve({ status: 'cancelled' }),
+    reschedulePost: () => Promise.resolve({ applied: false, reason: 'not in this test' }),
   };
   return { activities, rounds };
 }

@@ -28,6 +28,7 @@ import {
   type PublishPostInput,
   type PublishState,
   type PublishStatus,
+  type RescheduleRequest,
   rescheduleSignal,
   rescheduleUpdate,
   retrySignal,
@@ -43,6 +44,9 @@ import {
 import { postStatusKey, scheduledAtKey } from './search-attributes';
 
 const bookkeeping = proxyLocalActivities<PublishActivities>(BOOKKEEPING_OPTIONS);
+
+/** Who sent a signal with no actor: the gateway always names its user, so it came from an operator. */
+const OPERATOR: Actor = { type: 'operator' };
 
 /** What one post's workflow knows: its status query, and the requests its handlers took. */
 interface Flow {
@@ -88,11 +92,30 @@ export async function publishPostWorkflow(input: PublishPostInput): Promise<Publ
   const seeVersion = (version: number | undefined) => {
     if (version !== undefined && version > flow.version) flow.version = version;
   };
-  const reschedule = (req: { scheduledAt: string; version: number }) => {
+  const reschedule = (req: { scheduledAt: string; version?: number }) => {
     flow.scheduledAt = req.scheduledAt;
     flow.timerMoved = true;
     seeVersion(req.version);
     markSearchAttributes('scheduled', req.scheduledAt);
+  };
+  /**
+   * An operator's reschedule (no version): the row is written first, on its lock, and the timer
+   * follows; a time not ahead, or a post no longer waiting, is refused there and the refusal goes on
+   * the post's timeline. A gateway's (with the version it wrote) moves the timer alone.
+   */
+  const applyReschedule = async (req: RescheduleRequest): Promise<string | undefined> => {
+    if (req.version !== undefined) {
+      if (flow.state === 'waiting' && Number.isFinite(Date.parse(req.scheduledAt))) reschedule(req);
+      return undefined;
+    }
+    const done = await bookkeeping.reschedulePost({
+      postId: input.postId,
+      scheduledAt: req.scheduledAt,
+      actor: req.actor ?? OPERATOR,
+    });
+    if (!done.applied) return done.reason;
+    if (flow.state === 'waiting') reschedule(done);
+    return undefined;
   };
   /** A cancel, from a signal or a Temporal cancel request: in a round, the database first, then the activities. */
   const requestCancel = (req: { reason?: string; actor?: Actor }) => {
@@ -105,17 +128,18 @@ export async function publishPostWorkflow(input: PublishPostInput): Promise<Publ
   };
 
   setHandler(statusQuery, status);
-  setHandler(rescheduleSignal, (req) => {
-    if (flow.state === 'waiting' && Number.isFinite(Date.parse(req.scheduledAt))) reschedule(req);
+  setHandler(rescheduleSignal, async (req) => {
+    await applyReschedule(req);
   });
   setHandler(
     rescheduleUpdate,
-    (req) => {
-      reschedule(req);
+    async (req) => {
+      const refused = await applyReschedule(req);
+      if (refused) throw ApplicationFailure.create({ type: 'RescheduleRefused', message: refused });
       return status();
     },
     {
-      validator: (req: { scheduledAt: string }) => {
+      validator: (req: RescheduleRequest) => {
         if (flow.state !== 'waiting' || flow.publishNow || flow.cancel) {
           throw ApplicationFailure.create({
             type: 'PublishingStarted',
@@ -128,26 +152,32 @@ export async function publishPostWorkflow(input: PublishPostInput): Promise<Publ
             message: `not a time: ${req.scheduledAt}`,
           });
         }
+        if (req.version === undefined && Date.parse(req.scheduledAt) <= Date.now()) {
+          throw ApplicationFailure.create({
+            type: 'InvalidSchedule',
+            message: `${req.scheduledAt} is not in the future`,
+          });
+        }
       },
     },
   );
   setHandler(publishNowSignal, (req) => {
     if (flow.state !== 'waiting') return;
-    flow.publishNow = { actor: req.actor };
+    flow.publishNow = { actor: req.actor ?? OPERATOR };
     seeVersion(req.version);
   });
-  setHandler(cancelSignal, requestCancel);
+  setHandler(cancelSignal, (req) => requestCancel({ ...req, actor: req.actor ?? OPERATOR }));
   setHandler(contentUpdatedSignal, (req) => seeVersion(req.version));
   setHandler(retrySignal, (req) => {
-    if (flow.state === 'publishing' || awaitingRetry(flow.state)) flow.retry = { actor: req.actor };
+    if (flow.state === 'publishing' || awaitingRetry(flow.state)) {
+      flow.retry = { actor: req.actor ?? OPERATOR };
+    }
   });
 
   // A Temporal cancel request (the Web UI's Cancel, `temporal workflow cancel`) is an operator's
   // cancel. The post's life runs in a non-cancellable scope so that it ends the same way as a signal.
   const root = CancellationScope.current();
-  root.cancelRequested.catch(() =>
-    requestCancel({ reason: 'cancel_requested', actor: { type: 'operator' } }),
-  );
+  root.cancelRequested.catch(() => requestCancel({ reason: 'cancel_requested', actor: OPERATOR }));
 
   await CancellationScope.nonCancellable(async () => {
     // The first round, and again when the gateway moved the post later as the round began.

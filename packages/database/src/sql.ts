@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 
 /**
  * A raw statement for a hot path, with a name that says what it does. `text` uses `?` placeholders.
@@ -14,17 +14,21 @@ export interface NamedStatement {
 export const statement = (name: string, text: string): NamedStatement => ({ name, text });
 
 /**
- * Runs a named statement through the ORM's own connection: inside `em.transactional(...)` it joins
- * that transaction, otherwise it takes a connection from the ORM's pool for this statement alone.
- * Resolves with the rows (an empty array for a statement that returns none).
+ * Runs a named statement on the ORM's own connection pool (its knex): inside `em.transactional(...)`
+ * it joins that transaction, otherwise it takes a pooled connection for this statement alone. The
+ * parameters are bound by the driver (`$1`, `$2`, …), never pasted into the text. Resolves with the
+ * rows (an empty array for a statement that returns none).
  */
 export async function runStatement<T>(
   em: EntityManager,
   st: NamedStatement,
   params: readonly unknown[] = [],
 ): Promise<T[]> {
-  const rows = await em.getConnection().execute<T[]>(st.text, [...params], 'all', em.getTransactionContext());
-  return Array.isArray(rows) ? rows : [];
+  const query = em.getKnex().raw(st.text, params as never[]);
+  const tx = em.getTransactionContext<Knex.Transaction>();
+  if (tx) void query.transacting(tx);
+  const result = (await query) as unknown as { rows?: T[] };
+  return result.rows ?? [];
 }
 
 /**

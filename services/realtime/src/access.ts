@@ -18,7 +18,7 @@ export interface Access {
 // Read-only, on the hot path of every handshake and room join: statements, not entities.
 const ORGS_OF_USERS = statement(
   'realtime_orgs_of_users',
-  'SELECT user_id, organization_id FROM memberships WHERE user_id IN (?)',
+  'SELECT user_id, organization_id FROM memberships WHERE user_id = ANY(?::uuid[])',
 );
 const IS_MEMBER = statement(
   'realtime_is_member',
@@ -36,7 +36,7 @@ const POST_ORG = statement(
 export function createAccess(em: EntityManager): Access {
   const orgsOfUsers: Access['orgsOfUsers'] = async (userIds) => {
     const byUser = new Map<string, string[]>(userIds.map((id) => [id, []]));
-    // `IN (?)` takes the ids as a list; an empty one is not SQL.
+    // No ids, no question to ask.
     if (userIds.length === 0) return byUser;
     const rows = await runStatement<{ user_id: string; organization_id: string }>(em, ORGS_OF_USERS, [
       userIds,

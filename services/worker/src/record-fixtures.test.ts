@@ -93,6 +93,14 @@ record('replay fixtures', () => {
     await save('cancel-requested', handle);
   });
 
+  test('rescheduled by an operator (no version: the row follows), refused once, published', async () => {
+    const seeded = await h.seed({ scheduledAt: new Date(Date.now() + 60_000) });
+    const handle = await h.start(seeded, { scheduledAt: new Date(Date.now() + 60_000).toISOString() });
+    await handle.signal(rescheduleSignal, { scheduledAt: '2000-01-01T00:00:00Z' });
+    await handle.signal(rescheduleSignal, { scheduledAt: new Date(Date.now() + 1_000).toISOString() });
+    await save('operator-rescheduled', handle);
+  });
+
   test('cancelled while waiting', async () => {
     const seeded = await h.seed({ scheduledAt: new Date(Date.now() + 60_000) });
     const handle = await h.start(seeded, { scheduledAt: new Date(Date.now() + 60_000).toISOString() });

@@ -28,7 +28,7 @@ const LIST_ACCESS = statement(
   'list_access',
   `SELECT k.i::text AS i, m.organization_id, m.role,
   ${postsVersionSql('m.organization_id')}::text AS version
-FROM unnest(ARRAY[?]::uuid[], ARRAY[?]::uuid[]) WITH ORDINALITY AS k(u, o, i)
+FROM unnest(?::uuid[], ?::uuid[]) WITH ORDINALITY AS k(u, o, i)
 LEFT JOIN LATERAL (
   SELECT mm.organization_id, mm.role FROM memberships mm
   WHERE mm.user_id = k.u AND (k.o IS NULL OR mm.organization_id = k.o)

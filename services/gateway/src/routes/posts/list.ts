@@ -99,8 +99,8 @@ const postRow = (r: ListRow & { id: string }): PostRow => ({
 
 /**
  * An instant as a statement parameter: epoch milliseconds, turned into a timestamptz by the statement
- * (`to_timestamp(?::float8 / 1000)`). runStatement writes a Date into the SQL as its ISO text, which
- * PostgreSQL refuses for years before 1 (`-000001-...`); a number is any instant JavaScript holds.
+ * (`to_timestamp(?::float8 / 1000)`): a Date before year 1 has no text PostgreSQL accepts
+ * (`-000001-...`), while a number is any instant JavaScript holds.
  */
 const INSTANT = 'to_timestamp(?::float8 / 1000)';
 
