@@ -1,4 +1,6 @@
 import {
+  type EntityManager,
+  type PostStatus,
   recordPostAudit,
   roundOutcome,
   runStatement,
@@ -13,7 +15,7 @@ import type {
 } from '@vibetribe/workflows';
 import type { ActivityDeps } from './deps';
 import { announce, auditActor, targetOutcome } from './post-rows';
-import { readPost, type TargetRow } from './rows';
+import { type PostRow, readPost, type TargetRow } from './rows';
 
 const REASONS: Record<PublishOutcome, string> = {
   published: 'all_targets_published',
@@ -45,18 +47,74 @@ function nextStatus(target: TargetRow, result: TargetResult | undefined): 'faile
   return result.kind === 'cancelled' ? 'cancelled' : undefined;
 }
 
+/** A target the round changed, as `WRITE_OUTCOME` takes it. */
+interface TargetChange {
+  id: string;
+  status: string;
+  error: TargetError | null;
+}
+
+/** A target's final failure in a round, as the audit entry keeps it. */
+interface RoundFailure {
+  targetId: string;
+  kind: string;
+  message: string;
+}
+
 /**
- * Ends a round: failed and cancelled targets written, the post's status from its targets (a post an
- * operator cancelled during the round stays cancelled unless a target went out), audited and announced.
+ * Writes the post's status from its targets as `post.targets` now says (and its publish time), with
+ * the round's target changes, audited when the status changed. A post an operator cancelled during
+ * the round stays cancelled unless a target went out. Run inside the transaction that locked the post.
+ */
+export async function settlePost(
+  tx: EntityManager,
+  post: PostRow,
+  round: { round: number; changes: TargetChange[]; failures: RoundFailure[] },
+): Promise<{ previous: PostStatus; status: PublishOutcome }> {
+  const outcome = roundOutcome(post.targets);
+  const status = post.status === 'cancelled' && outcome === 'failed' ? 'cancelled' : outcome;
+  const previous = post.status;
+  post.status = status;
+  if ((status === 'published' || status === 'partially_published') && !post.publishedAt) {
+    const times = post.targets.map((t) => (t.publishedAt ? Date.parse(t.publishedAt) : 0));
+    post.publishedAt = new Date(Math.max(...times, 0) || Date.now());
+  }
+  await runStatement(tx, WRITE_OUTCOME, [JSON.stringify(round.changes), status, post.publishedAt, post.id]);
+  if (previous !== status) {
+    recordPostAudit(tx, post, status, auditActor(undefined), {
+      round: round.round,
+      version: post.version,
+      failures: round.failures,
+    });
+  }
+  return { previous, status };
+}
+
+/** Announces a post's new status after the round's outcome committed (one message id per round and status). */
+export function announceOutcome(
+  deps: ActivityDeps,
+  post: PostRow,
+  ended: { previous: string; status: PublishOutcome; round: number },
+): Promise<void> {
+  return announce(deps, post, {
+    previousStatus: ended.previous,
+    reason: REASONS[ended.status],
+    actor: auditActor(undefined),
+    msgId: `post-status:${post.id}:${ended.round}:${ended.status}`,
+  });
+}
+
+/**
+ * Ends a round that did not end with its last target's confirmation (a failure, a cancel): failed
+ * and cancelled targets written, the post's status from its targets.
  */
 export function recordOutcome(deps: ActivityDeps) {
   return async (input: RecordOutcomeInput): Promise<RecordOutcomeResult> => {
-    const actor = auditActor(undefined);
     const results = new Map(input.results.map((r) => [r.targetId, r]));
     const done = await deps.orm.em.fork().transactional(async (tx) => {
       const post = await readPost(tx, input.postId, true);
       if (!post) throw new Error(`post ${input.postId} vanished during publishing`);
-      const changes: { id: string; status: string; error: TargetError | null }[] = [];
+      const changes: TargetChange[] = [];
       for (const t of post.targets) {
         const result = results.get(t.id);
         const status = nextStatus(t, result);
@@ -65,29 +123,16 @@ export function recordOutcome(deps: ActivityDeps) {
         if (result?.kind === 'failed') t.lastError = failedError(t, result.error);
         changes.push({ id: t.id, status, error: status === 'failed' ? t.lastError : null });
       }
-      const outcome = roundOutcome(post.targets);
-      const status = post.status === 'cancelled' && outcome === 'failed' ? 'cancelled' : outcome;
-      const previous = post.status;
-      post.status = status;
-      if ((status === 'published' || status === 'partially_published') && !post.publishedAt) {
-        const times = post.targets.map((t) => (t.publishedAt ? Date.parse(t.publishedAt) : 0));
-        post.publishedAt = new Date(Math.max(...times, 0) || Date.now());
-      }
-      await runStatement(tx, WRITE_OUTCOME, [JSON.stringify(changes), status, post.publishedAt, post.id]);
-      if (previous !== status) {
-        const failures = input.results.flatMap((r) =>
-          r.kind === 'failed' ? [{ targetId: r.targetId, ...r.error }] : [],
-        );
-        recordPostAudit(tx, post, status, actor, { round: input.round, version: post.version, failures });
-      }
-      return { post, previous, status };
+      const failures = input.results.flatMap((r) =>
+        r.kind === 'failed' ? [{ targetId: r.targetId, ...r.error }] : [],
+      );
+      return { post, ...(await settlePost(tx, post, { round: input.round, changes, failures })) };
     });
-    await announce(deps, done.post, {
-      previousStatus: done.previous,
-      reason: REASONS[done.status],
-      actor,
-      msgId: `post-status:${input.postId}:${input.round}:${done.status}`,
-    });
-    return { status: done.status, version: done.post.version, targets: done.post.targets.map(targetOutcome) };
+    await announceOutcome(deps, done.post, { ...done, round: input.round });
+    return {
+      status: done.status,
+      version: done.post.version,
+      targets: done.post.targets.map(targetOutcome),
+    };
   };
 }

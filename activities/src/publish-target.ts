@@ -3,18 +3,25 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import {
   type EntityManager,
   PUBLISHABLE_POST_STATUSES,
+  roundOutcome,
   recordPostAudit,
   runStatement,
   statement,
 } from '@vibetribe/database';
 import type { PublishResult, UploadedMedia } from '@vibetribe/platforms';
-import { PUBLISH_ERROR_TYPES, type PublishTargetInput, type PublishTargetResult } from '@vibetribe/workflows';
+import {
+  PUBLISH_ERROR_TYPES,
+  type PublishOutcome,
+  type PublishTargetInput,
+  type PublishTargetResult,
+} from '@vibetribe/workflows';
 import { targetError, toActivityFailure } from './classify';
 import { stillWaitingForCommit } from './commit-wait';
 import { preparePost, type PreparedPost, type TargetContext, uploadMedia } from './content';
 import { activityContext, currentAttempt, withHeartbeat } from './context';
 import type { ActivityDeps } from './deps';
 import { clientRefFor, countCall, type LedgerRow, readLedger, tryLedgerLock } from './ledger';
+import { announceOutcome, settlePost } from './outcome';
 import { announce, auditActor } from './post-rows';
 import { type PostRow, readPost } from './rows';
 
@@ -86,7 +93,8 @@ const CONFIRM_TARGET = statement(
    update post_targets t set status = 'published', platform_post_id = ?, platform_url = ?,
      last_error = null, published_at = coalesce(t.published_at, now()), attempts = t.attempts + 1,
      updated_at = now()
-   from old where t.id = old.id returning t.attempts, old.status as previous`,
+   from old where t.id = old.id
+   returning t.attempts, old.status as previous, t.published_at as "publishedAt"`,
 );
 
 const RECORD_FAILED_ATTEMPT = statement(
@@ -216,44 +224,54 @@ async function findOrCreate(
   return { result, reused: false };
 }
 
+/** What a confirmation wrote: the target's attempts, and the post when this target ended its round. */
+interface Confirmed {
+  attempts: number;
+  ended?: { post: PostRow; previous: string; status: PublishOutcome };
+}
+
 /**
  * Confirms the ledger row and the target, with an audit entry when the target was not published
- * yet: one transaction, so all of it commits or none. Resolves with the target's attempts.
+ * yet: one transaction on the locked post row, so all of it commits or none. When this was the last
+ * live target and every one is published, the post's outcome is written in the same transaction
+ * (the workflow then has nothing left to record).
  */
 async function confirm(
   em: EntityManager,
   call: Pick<Call, 'input' | 'clientRef' | 'organizationId'> & { target: Pick<Loaded, 'platform'> },
   result: PublishResult,
   reused: boolean,
-): Promise<{ attempts: number }> {
+): Promise<Confirmed> {
   const { input } = call;
-  return em.fork().transactional(async (tx) => {
-    const [row] = await runStatement<{ attempts: number; previous: string }>(tx, CONFIRM_TARGET, [
-      result.platformPostId,
-      result.url,
-      call.clientRef,
-      input.targetId,
-      result.platformPostId,
-      result.url,
-    ]);
-    if (!row) throw new Error(`target ${input.targetId} vanished while publishing`);
+  return em.fork().transactional(async (tx): Promise<Confirmed> => {
+    const post = await readPost(tx, input.postId, true);
+    const [row] = await runStatement<{ attempts: number; previous: string; publishedAt: string }>(
+      tx,
+      CONFIRM_TARGET,
+      [result.platformPostId, result.url, call.clientRef, input.targetId, result.platformPostId, result.url],
+    );
+    if (!post || !row) throw new Error(`target ${input.targetId} vanished while publishing`);
     if (row.previous !== 'published') {
-      recordPostAudit(
-        tx,
-        { id: input.postId, organizationId: call.organizationId },
-        'target_published',
-        auditActor(undefined),
-        {
-          target_id: input.targetId,
-          platform: call.target.platform,
-          platform_post_id: result.platformPostId,
-          url: result.url,
-          version: input.version,
-          reused,
-        },
-      );
+      recordPostAudit(tx, post, 'target_published', auditActor(undefined), {
+        target_id: input.targetId,
+        platform: call.target.platform,
+        platform_post_id: result.platformPostId,
+        url: result.url,
+        version: input.version,
+        reused,
+      });
     }
-    return { attempts: row.attempts };
+    for (const t of post.targets) {
+      if (t.id !== input.targetId) continue;
+      Object.assign(t, { status: 'published', attempts: row.attempts, publishedAt: row.publishedAt });
+      Object.assign(t, { platformPostId: result.platformPostId, platformUrl: result.url, lastError: null });
+    }
+    const last = roundOutcome(post.targets) === 'published';
+    if (!last || (post.status !== 'publishing' && post.status !== 'cancelled')) {
+      return { attempts: row.attempts };
+    }
+    const ended = await settlePost(tx, post, { round: input.round, changes: [], failures: [] });
+    return { attempts: row.attempts, ended: { post, ...ended } };
   });
 }
 
@@ -261,10 +279,10 @@ async function confirm(
  * The platform call under a per-clientRef advisory lock, so a second live attempt (a zombie worker's)
  * backs off instead of posting twice; the lock dies with the holder's connection if its worker is killed.
  */
-async function publishOnce(deps: ActivityDeps, call: Call): Promise<Published> {
+async function publishOnce(deps: ActivityDeps, call: Call): Promise<Confirmed & { published: Published }> {
   const prepared = await preparePost(deps, call.target);
   const media = await uploadMedia(deps, prepared);
-  const { result, reused, attempts } = await deps.orm.em.fork().transactional(async (lockTx) => {
+  const { result, reused, ...confirmed } = await deps.orm.em.fork().transactional(async (lockTx) => {
     if (!(await tryLedgerLock(lockTx, call.clientRef))) {
       throw ApplicationFailure.create({
         type: PUBLISH_ERROR_TYPES.inFlight,
@@ -282,11 +300,23 @@ async function publishOnce(deps: ActivityDeps, call: Call): Promise<Published> {
     // Committed on its own connection before the lock is released.
     return { ...outcome, ...(await confirm(deps.orm.em, call, outcome.result, outcome.reused)) };
   });
-  return { kind: 'published', targetId: call.input.targetId, ...result, reused, attempts };
+  const { attempts } = confirmed;
+  return {
+    ...confirmed,
+    published: { kind: 'published', targetId: call.input.targetId, ...result, reused, attempts },
+  };
 }
 
-/** The post's status event once a target is published (its targets changed; its status did not). */
-async function announceTarget(deps: ActivityDeps, call: Call): Promise<void> {
+/**
+ * The post's status event once a target is published: the post's new status when this target ended
+ * the round, else the post with its targets (its status unchanged).
+ */
+async function announcePublished(deps: ActivityDeps, call: Call, confirmed: Confirmed): Promise<void> {
+  const { ended } = confirmed;
+  if (ended) {
+    await announceOutcome(deps, ended.post, { ...ended, round: call.input.round });
+    return;
+  }
   const post = await readPost(deps.orm.em.fork(), call.input.postId);
   if (!post) return;
   await announce(deps, post, {
@@ -330,15 +360,21 @@ export function publishTarget(deps: ActivityDeps) {
         : undefined;
       try {
         const { target } = call;
+        let done: Confirmed & { published: Published };
         if (target.ledgerState === 'confirmed' && target.ledgerPostId) {
           const result = { platformPostId: target.ledgerPostId, url: target.ledgerUrl ?? '' };
-          const { attempts } = await confirm(deps.orm.em, call, result, true);
-          return { kind: 'published', targetId: input.targetId, ...result, reused: true, attempts };
+          const confirmed = await confirm(deps.orm.em, call, result, true);
+          const { attempts } = confirmed;
+          done = {
+            ...confirmed,
+            published: { kind: 'published', targetId: input.targetId, ...result, reused: true, attempts },
+          };
+        } else {
+          done = await publishOnce(deps, call);
         }
-        const published = await publishOnce(deps, call);
         await announced;
-        await announceTarget(deps, call);
-        return published;
+        await announcePublished(deps, call, done);
+        return done.ended ? { ...done.published, postStatus: done.ended.status } : done.published;
       } catch (err) {
         deps.logger.warn(
           { err, targetId: input.targetId, attempt: currentAttempt() },

@@ -66,6 +66,8 @@ export type PublishTargetResult =
       /** True when the post was found on the platform (reconciled) or in the ledger, not created now. */
       reused: boolean;
       attempts: number;
+      /** Set when this target was the round's last and every one went out: the post's outcome is written. */
+      postStatus?: PublishOutcome;
     }
   /** The post was cancelled or deleted before this target's platform call began: no call was made. */
   | { kind: 'cancelled'; targetId: string }

@@ -209,7 +209,8 @@ export async function publishPostWorkflow(input: PublishPostInput): Promise<Publ
 
   /**
    * One round: every open target's publish in parallel, inside a scope a cancel can stop, then the
-   * outcome recorded. Back to `waiting` when every target found the post moved later.
+   * outcome recorded (by the last target itself when every one went out). Back to `waiting` when
+   * every target found the post moved later.
    */
   async function runRound(round: number, reason: PublishReason, actor: Actor | undefined): Promise<void> {
     flow.state = 'publishing';
@@ -243,6 +244,13 @@ export async function publishPostWorkflow(input: PublishPostInput): Promise<Publ
       seeVersion(moved.version);
       for (const { targetId } of todo) updateTarget(flow, targetId, { status: 'pending' });
       markSearchAttributes('scheduled', moved.scheduledAt);
+      return;
+    }
+    // The last target's confirmation wrote the post's outcome when every target went out.
+    const ended = results.map((r) => ('postStatus' in r ? r.postStatus : undefined)).find(Boolean);
+    if (ended && results.every((r) => r.kind === 'published')) {
+      flow.state = ended;
+      markSearchAttributes(ended);
       return;
     }
     await flow.cancelling;

@@ -51,7 +51,26 @@ describe('scheduled publishing (dev server, X emulator, Postgres)', () => {
     expect(rows.actions).toEqual(['publishing', 'target_published', 'published']);
     await sleep(200);
     sub.unsubscribe();
-    expect(seen).toEqual(['publishing', 'publishing', 'published']);
+    // The only target's confirmation wrote the post's outcome: one event for each status, and no
+    // bookkeeping local activity in the history.
+    expect(seen).toEqual(['publishing', 'published']);
+    const events = (await handle.fetchHistory()).events ?? [];
+    expect(events.some((e) => e.markerRecordedEventAttributes)).toBe(false);
+  });
+
+  test('a post with three targets: each published once, the post published by the last one', async () => {
+    const seeded = await h.seed({ scheduledAt: null, targets: 3 });
+    const handle = await h.start(seeded);
+    const result = await handle.result();
+    expect(result.state).toBe('published');
+    expect(result.targets.map((t) => t.status)).toEqual(['published', 'published', 'published']);
+    const rows = await readRows(h.orm, seeded);
+    expect(rows.post.status).toBe('published');
+    expect(rows.actions.filter((a) => a === 'target_published')).toHaveLength(3);
+    expect(rows.actions.filter((a) => a === 'published')).toHaveLength(1);
+    // Concurrent confirmations take the post row's lock in turn: exactly one of them ends the post.
+    const events = (await handle.fetchHistory()).events ?? [];
+    expect(events.some((e) => e.markerRecordedEventAttributes)).toBe(false);
   });
 
   test('reschedule earlier moves the timer forward', async () => {

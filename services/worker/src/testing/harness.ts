@@ -29,7 +29,7 @@ export interface Harness {
   taskQueue: string;
   /** Every status event the activities published (they also went to NATS). */
   events: PostStatusChangedInit[];
-  seed(opts: { text?: string; scheduledAt: Date | null }): Promise<SeededPost>;
+  seed(opts: { text?: string; scheduledAt: Date | null; targets?: number }): Promise<SeededPost>;
   start(
     post: SeededPost,
     extra?: Partial<PublishPostInput>,
@@ -94,7 +94,7 @@ export async function startHarness(opts: { worker?: boolean } = {}): Promise<Har
         organizationId: post.organizationId,
         scheduledAt: null,
         version: 1,
-        targets: [{ targetId: post.targetId, platform: 'x' }],
+        targets: post.targetIds.map((targetId) => ({ targetId, platform: 'x' })),
         ...extra,
       };
       return client.workflow.start(publishPostWorkflow, {

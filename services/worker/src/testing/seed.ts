@@ -8,6 +8,8 @@ export interface SeededPost {
   postId: string;
   organizationId: string;
   targetId: string;
+  /** Every target, the first one's id first (a post seeded with `targets` > 1 has more). */
+  targetIds: string[];
   accountId: string;
   xUserId: string;
   xToken: string;
@@ -22,7 +24,7 @@ export async function seedXPost(
   orm: MikroORM,
   secrets: SecretBox,
   emulator: Pick<XEmulator, 'addAccount'>,
-  opts: { text?: string; scheduledAt: Date | null },
+  opts: { text?: string; scheduledAt: Date | null; targets?: number },
 ): Promise<SeededPost> {
   const em = orm.em.fork();
   const tag = randomUUID().slice(0, 8);
@@ -37,13 +39,24 @@ export async function seedXPost(
   post.status = 'scheduled';
   const target = new PostTarget(post, account);
   post.targets.add(target);
-  em.persist([org, user, account, post]);
+  // More X accounts of the same organization, each a target of the post.
+  const more = Array.from({ length: (opts.targets ?? 1) - 1 }, (_, i) => {
+    const id = String(randomInt(1_000_000, 2 ** 47));
+    const token = `token-${randomUUID()}`;
+    emulator.addAccount({ userId: id, username: `user_${tag}_${i}`, accessToken: token });
+    const extra = new SocialAccount(org, 'x', id, `@user_${tag}_${i}`, secrets.encrypt(token));
+    const t = new PostTarget(post, extra);
+    post.targets.add(t);
+    return { account: extra, target: t };
+  });
+  em.persist([org, user, account, ...more.map((m) => m.account), post]);
   await em.flush();
   emulator.addAccount({ userId: xUserId, username: `user_${tag}`, accessToken: xToken });
   return {
     postId: post.id,
     organizationId: org.id,
     targetId: target.id,
+    targetIds: [target.id, ...more.map((m) => m.target.id)],
     accountId: account.id,
     xUserId,
     xToken,
