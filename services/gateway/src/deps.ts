@@ -33,7 +33,7 @@ export async function buildDeps(
     redis,
     tokens: env.jwt,
     secrets: createSecretBox(env.ENCRYPTION_KEY),
-    scheduler: temporalScheduler(client, env.TEMPORAL_DEADLINE_MS),
+    scheduler: temporalScheduler(client, env.TEMPORAL_DEADLINE_MS, env.TEMPORAL_TASK_QUEUE),
     events: natsEventSink(bus, logger),
     readiness: {
       nats: () => pingEventBus(bus.nc),

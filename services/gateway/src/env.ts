@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { commonEnv, loadEnv, portVar } from '@vibetribe/runtime';
+import { PUBLISHING_TASK_QUEUE } from '@vibetribe/workflows';
 import { z } from 'zod';
 
 const pem = z.string().refine((s) => s.includes('-----BEGIN'), 'must be a PEM key');
@@ -26,6 +27,8 @@ const schema = z
     RATE_LIMIT_AUTH_PER_IP: z.coerce.number().int().min(1).default(20),
     BODY_LIMIT: z.string().default('256kb'),
     TEMPORAL_DEADLINE_MS: z.coerce.number().int().min(100).default(5000),
+    // Where post workflows are started and signalled: the worker's TEMPORAL_TASK_QUEUE (same name, same default).
+    TEMPORAL_TASK_QUEUE: z.string().min(1).default(PUBLISHING_TASK_QUEUE),
     TRUST_PROXY: z.stringbool().default(false),
     // Connections to PostgreSQL this process may hold at once (every query and transaction shares them).
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),

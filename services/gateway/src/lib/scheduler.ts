@@ -3,7 +3,6 @@ import {
   type Actor,
   cancelSignal,
   contentUpdatedSignal,
-  PUBLISHING_TASK_QUEUE,
   publishNowSignal,
   publishWorkflowId,
   type PublishPostInput,
@@ -23,12 +22,11 @@ export interface PostScheduler {
   retry(postId: string, actor: Actor): Promise<void>;
 }
 
-/** The Temporal implementation: one workflow per post, id `post-<postId>`. */
-export function temporalScheduler(
-  client: Client,
-  deadlineMs: number,
-  taskQueue = PUBLISHING_TASK_QUEUE,
-): PostScheduler {
+/**
+ * The Temporal implementation: one workflow per post, id `post-<postId>`, on `taskQueue` (the env's
+ * TEMPORAL_TASK_QUEUE; no default here, so no caller can miss the worker's queue).
+ */
+export function temporalScheduler(client: Client, deadlineMs: number, taskQueue: string): PostScheduler {
   const call = async <T>(fn: () => Promise<T>): Promise<T> => {
     try {
       return await client.withDeadline(Date.now() + deadlineMs, fn);

@@ -51,6 +51,7 @@ export async function startTestGateway(
     RATE_LIMIT_PER_USER: '100000',
     RATE_LIMIT_AUTH_PER_IP: '100000',
     TEMPORAL_DEADLINE_MS: '2000',
+    TEMPORAL_TASK_QUEUE: opts.taskQueue ?? `test-${randomUUID()}`,
     ...envOverrides,
   });
   const logger = createLogger(
@@ -68,7 +69,7 @@ export async function startTestGateway(
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
   const probe = temporalProbe(opts.temporalAddress ?? env.TEMPORAL_ADDRESS);
   const bus = await connectEventBus({ servers: env.NATS_URL, name: 'gateway-test' });
-  const taskQueue = opts.taskQueue ?? `test-${randomUUID()}`;
+  const taskQueue = env.TEMPORAL_TASK_QUEUE;
   const deps: GatewayDeps = {
     env,
     logger,
