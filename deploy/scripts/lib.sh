@@ -6,6 +6,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 STATE_DIR="${VT_STATE_DIR:-$ROOT/.data}"
 TOOLS_DIR="${VT_TOOLS_DIR:-$ROOT/.tools}"
+# Absolute, so that a command run from another directory (see as_pg in stack.sh) finds them.
+case "$STATE_DIR" in /*) ;; *) STATE_DIR="$PWD/$STATE_DIR";; esac
+case "$TOOLS_DIR" in /*) ;; *) TOOLS_DIR="$PWD/$TOOLS_DIR";; esac
 LOG_DIR="$STATE_DIR/logs"
 RUN_DIR="$STATE_DIR/run"
 
