@@ -37,6 +37,8 @@ export interface AppState {
   /** A bearer token was sent but did not verify. */
   tokenRejected?: boolean;
   input: Record<string, unknown>;
+  /** The matched operation as OpenAPI names it, `POST /api/v1/posts/{id}/publish` (set by defineRoute). */
+  route?: string;
 }
 
 /** A Koa context with our state. */

@@ -63,9 +63,12 @@ export interface RouteSpec<S extends RequestSchemas> {
 }
 
 /**
- * Mounts a route on `router` and registers the same schemas in the OpenAPI document.
- * `/posts/:id` in Koa is `/posts/{id}` in OpenAPI.
+ * A route's path as OpenAPI names it: `/posts/:id` is `/posts/{id}`, and a collection has no trailing
+ * slash (`/api/v1/posts`; the server answers both forms).
  */
+export const openApiPath = (path: string) => path.replace(/:(\w+)/g, '{$1}').replace(/(.)\/$/, '$1');
+
+/** Mounts a route on `router` and registers the same schemas in the OpenAPI document. */
 export function defineRoute<S extends RequestSchemas>(
   router: Router<AppState>,
   prefix: string,
@@ -83,9 +86,11 @@ export function defineRoute<S extends RequestSchemas>(
     responses[415] = problemResponse('Unsupported media type');
     responses[422] = problemResponse('Semantically invalid');
   }
+  const path = openApiPath(prefix + spec.path);
+  const operation = `${spec.method.toUpperCase()} ${path}`;
   registry.registerPath({
     method: spec.method,
-    path: (prefix + spec.path).replace(/:(\w+)/g, '{$1}'),
+    path,
     summary: spec.summary,
     tags: spec.tags,
     security: spec.auth ? [{ [bearerAuth.name]: [] }] : [],
@@ -100,6 +105,10 @@ export function defineRoute<S extends RequestSchemas>(
     responses,
   });
   const chain: Middleware<AppState>[] = [
+    (ctx, next) => {
+      ctx.state.route = operation;
+      return next();
+    },
     ...(spec.auth ? [requireAuth] : []),
     validate(spec.request ?? {}) as Middleware<AppState>,
     ...(spec.middleware ?? []),

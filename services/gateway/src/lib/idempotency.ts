@@ -20,14 +20,23 @@ export interface CommandResult {
   body: unknown;
 }
 
+/** Where a key is the user's: an organization (or none) and an operation. */
+export interface IdempotencyScope {
+  /** The organization the request acts in; default: its path's `:orgId`, else none. */
+  organizationId?: string | null;
+}
+
 /**
  * Runs `command` in one transaction together with the Idempotency-Key record, so the key and what it
- * created commit or roll back together. A repeat with the same key and body replays the stored result;
- * the same key with another body is refused; a repeat racing the first waits on the row lock, then replays.
+ * created commit or roll back together. A key belongs to the user, the organization the request acts in
+ * and the operation: the same key elsewhere is a new request. A repeat with the same key and body
+ * replays the stored result; the same key with another body is refused; a repeat racing the first waits
+ * on the row lock, then replays.
  */
 export async function withIdempotency(
   ctx: AppContext,
   command: (em: EntityManager) => Promise<CommandResult>,
+  scope: IdempotencyScope = {},
 ): Promise<void> {
   const key = ctx.get('Idempotency-Key');
   const sent = ctx.headers['idempotency-key'] !== undefined;
@@ -39,32 +48,38 @@ export async function withIdempotency(
       throw validationFailed([
         { path: 'headers.idempotency-key', message: 'printable ASCII, 1 to 255 characters' },
       ]);
-    const userId = ctx.state.user!.id;
-    const route = `${ctx.method} ${ctx.path}`;
+    const params = ctx.state.input.params as { orgId?: string } | undefined;
+    const where = {
+      userId: ctx.state.user!.id,
+      organizationId: scope.organizationId ?? params?.orgId ?? null,
+      // The operation, not the path as sent: `/posts` and `/posts/` are one endpoint.
+      route: ctx.state.route ?? `${ctx.method} ${ctx.path}`,
+      key,
+    };
     const requestHash = createHash('sha256')
-      .update(route)
+      .update(where.route)
       .update('\n')
       .update(JSON.stringify(ctx.request.body ?? null))
       .digest('hex');
     result = await ctx.state.em.transactional(async (em) => {
-      await em.nativeDelete(IdempotencyKey, { userId, key, expiresAt: { $lt: new Date() } });
+      await em.nativeDelete(IdempotencyKey, { ...where, expiresAt: { $lt: new Date() } });
       const inserted = await em
         .createQueryBuilder(IdempotencyKey)
         .insert({
           id: crypto.randomUUID(),
-          userId,
-          key,
-          route,
+          ...where,
           requestHash,
           expiresAt: new Date(Date.now() + TTL_MS),
           createdAt: new Date(),
           updatedAt: new Date(),
         })
-        .onConflict(['user_id', 'key'])
+        // No conflict target: the scope's unique constraint is NULLS NOT DISTINCT, which ON CONFLICT
+        // (columns) cannot name.
+        .onConflict()
         .ignore()
         .execute<{ affectedRows: number }>('run');
       if (inserted.affectedRows === 0) {
-        const prior = await em.findOneOrFail(IdempotencyKey, { userId, key });
+        const prior = await em.findOneOrFail(IdempotencyKey, where);
         if (prior.requestHash !== requestHash) {
           throw unprocessable(
             'idempotency-key-reused',
@@ -77,11 +92,10 @@ export async function withIdempotency(
         return { status: prior.responseStatus, body: prior.responseBody };
       }
       const fresh = await command(em);
-      await em.nativeUpdate(
-        IdempotencyKey,
-        { userId, key },
-        { responseStatus: fresh.status, responseBody: fresh.body },
-      );
+      await em.nativeUpdate(IdempotencyKey, where, {
+        responseStatus: fresh.status,
+        responseBody: fresh.body,
+      });
       return fresh;
     });
   }

@@ -183,6 +183,68 @@ describe('posts', () => {
     expect(empty.status).toBe(400);
   });
 
+  test('Idempotency-Key is scoped by user, organization and route', async () => {
+    const u = await gw.register();
+    const second = await gw.api('POST', '/api/v1/organizations', {
+      token: u.token,
+      body: { name: 'Second' },
+    });
+    const orgs = [u.orgId, second.body.id as string];
+    // One account per organization with the same platform id: the bodies below are byte-identical.
+    const accounts = [];
+    for (const orgId of orgs) {
+      const res = await gw.api('POST', `/api/v1/organizations/${orgId}/accounts`, {
+        token: u.token,
+        body: { platform: 'x', external_id: 'same', display_name: 'X', access_token: 'token' },
+      });
+      expect(res.status).toBe(201);
+      accounts.push(res.body.id as string);
+    }
+    const key = `scoped-${Date.now()}`;
+    const post = (orgId: string, accountIds: string[], path = '/api/v1/posts') =>
+      gw.api('POST', path, {
+        token: u.token,
+        body: { content: 'same body', target_account_ids: accountIds },
+        headers: { 'idempotency-key': key, 'x-organization-id': orgId },
+      });
+    // Account ids differ per organization: the first's sent to both keeps the body identical.
+    const inFirst = await post(orgs[0]!, [accounts[0]!]);
+    expect(inFirst.status).toBe(201);
+    const inSecondSameBody = await post(orgs[1]!, [accounts[0]!]);
+    // Not a replay of the first organization's post: a new request, judged in the second organization.
+    expect(inSecondSameBody.headers.get('idempotent-replayed')).toBeNull();
+    expect(inSecondSameBody.status).toBe(422);
+    expect(inSecondSameBody.body.type).toMatch(/unknown-accounts$/);
+
+    const inSecond = await post(orgs[1]!, [accounts[1]!]);
+    expect(inSecond.status).toBe(201);
+    expect(inSecond.body.organization_id).toBe(orgs[1]);
+    expect(inSecond.body.id).not.toBe(inFirst.body.id);
+
+    // Repeats replay within their own organization, with or without the trailing slash.
+    const again = await post(orgs[0]!, [accounts[0]!], '/api/v1/posts/');
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body.id).toBe(inFirst.body.id);
+    expect((await post(orgs[1]!, [accounts[1]!])).body.id).toBe(inSecond.body.id);
+
+    // The same key on another route is a new request too.
+    const org = await gw.api('POST', '/api/v1/organizations', {
+      token: u.token,
+      body: { name: 'Third' },
+      headers: { 'idempotency-key': key },
+    });
+    expect(org.status).toBe(201);
+    expect(org.headers.get('idempotent-replayed')).toBeNull();
+    const friend = await gw.register();
+    const member = await gw.api('POST', `/api/v1/organizations/${orgs[0]}/members`, {
+      token: u.token,
+      body: { email: friend.email, role: 'viewer' },
+      headers: { 'idempotency-key': key },
+    });
+    expect(member.status).toBe(201);
+    expect(member.body.user_id).toBe(friend.userId);
+  });
+
   test('list filters: status, account, platform, scheduled time range', async () => {
     const u = await gw.register();
     const a1 = await connectX(u);

@@ -87,10 +87,15 @@ export function postRoutes(deps: GatewayDeps): Router<AppState> {
       const body = ctx.state.input.body;
       assertFutureSchedule(body.scheduled_at);
       const membership = await actingOrg(ctx, 'editor');
-      await withIdempotency(ctx, async (em) => {
-        const post = await createPost(em, deps, membership, ctx.state.user!.id, body);
-        return { status: 201, body: presentPost(post) };
-      });
+      await withIdempotency(
+        ctx,
+        async (em) => {
+          const post = await createPost(em, deps, membership, ctx.state.user!.id, body);
+          return { status: 201, body: presentPost(post) };
+        },
+        // The organization acted in, named or implied: the same key in another one is a new post.
+        { organizationId: membership.organization.id },
+      );
       if (!ctx.response.get('Idempotent-Replayed') && ctx.status === 201) {
         await deps.events.post(membership.organization.id, 'created', ctx.body as Record<string, unknown>);
       }
