@@ -1,6 +1,7 @@
 import { startTestGateway, type TestGateway } from '../../test-support/harness';
 
 let gw: TestGateway;
+type Member = Awaited<ReturnType<TestGateway['register']>>;
 beforeAll(async () => {
   gw = await startTestGateway();
 });
@@ -90,6 +91,52 @@ describe('organizations, members and accounts', () => {
         })
       ).status,
     ).toBe(409);
+  });
+
+  test('two owners demoting or removing each other at once leave one owner; the other gets 409', async () => {
+    const setRole = (by: Member, orgId: string, who: Member, role: string) =>
+      gw.api('PATCH', `/api/v1/organizations/${orgId}/members/${who.userId}`, {
+        token: by.token,
+        body: { role },
+      });
+    const demote = (by: Member, orgId: string, who: Member) => setRole(by, orgId, who, 'admin');
+    const remove = (by: Member, orgId: string, who: Member) =>
+      gw.api('DELETE', `/api/v1/organizations/${orgId}/members/${who.userId}`, { token: by.token });
+    const races = [
+      ['demote', demote, demote],
+      ['remove', remove, remove],
+      ['demote/remove', demote, remove],
+    ] as const;
+    for (const [name, first, second] of races) {
+      for (let round = 0; round < 4; round++) {
+        const a = await gw.register('A');
+        const b = await gw.register('B');
+        const orgId = a.orgId;
+        await gw.api('POST', `/api/v1/organizations/${orgId}/members`, {
+          token: a.token,
+          body: { email: b.email, role: 'admin' },
+        });
+        expect((await setRole(a, orgId, b, 'owner')).status).toBe(200);
+
+        const results = await Promise.all([first(a, orgId, b), second(b, orgId, a)]);
+        const owners = await gw.deps.orm.em
+          .fork()
+          .getConnection()
+          .execute<{ n: string }[]>(
+            "select count(*) as n from memberships where organization_id = ? and role = 'owner'",
+            [orgId],
+          );
+        // Sorted, the winner's 200 (demoted) or 204 (removed) comes before the loser's 409.
+        const statuses = results.map((r) => r.status).sort();
+        const context = `${name} #${round}: ${JSON.stringify(results.map((r) => r.body))}`;
+        expect({ context, owners: Number(owners[0]!.n) }).toEqual({ context, owners: 1 });
+        expect({ context, loser: statuses[1] }).toEqual({ context, loser: 409 });
+        expect([200, 204]).toContain(statuses[0]);
+        const loser = results.find((r) => r.status === 409)!;
+        expect(loser.headers.get('content-type')).toContain('application/problem+json');
+        expect(loser.body.type).toMatch(/\/(membership-changed|last-owner)$/);
+      }
+    }
   });
 
   test('accounts: connect (tokens encrypted at rest, never returned), list, refuse a duplicate, disconnect', async () => {

@@ -5,6 +5,8 @@ import {
   type Organization,
   Organization as OrganizationEntity,
   type Role,
+  runStatement,
+  statement,
   User,
 } from '@vibetribe/database';
 import type { AppState } from '../../context';
@@ -47,6 +49,38 @@ async function assertNotLastOwner(em: EntityManager, target: Membership): Promis
   if (target.role !== 'owner') return;
   const owners = await em.count(Membership, { organization: target.organization.id, role: 'owner' });
   if (owners <= 1) throw conflict('last-owner', 'An organization needs at least one owner.');
+}
+
+// NO KEY UPDATE: it orders member changes without holding back inserts that only reference the
+// organization (posts, accounts, invitations).
+const lockOrganization = statement(
+  'lock_organization_members',
+  'SELECT 1 FROM organizations WHERE id = ? FOR NO KEY UPDATE',
+);
+
+/**
+ * The caller's membership for a change of `orgId`'s members, inside `tx`, holding the organization's row
+ * lock until it commits: changes of one organization's members take turns, so the owners a change counts
+ * are the owners it commits against (two owners demoting each other cannot leave none). A caller whose
+ * own membership another change altered while it waited gets 409 membership-changed.
+ */
+async function lockMembers(tx: EntityManager, userId: string, orgId: string, min: Role): Promise<Membership> {
+  const seen = await requireRole(tx, userId, orgId, min);
+  const roleSeen = seen.role;
+  await runStatement(tx, lockOrganization, [orgId]);
+  const now = await tx.findOne(
+    Membership,
+    { user: userId, organization: orgId },
+    { populate: ['organization'], refresh: true },
+  );
+  if (!now || now.role !== roleSeen) {
+    throw conflict(
+      'membership-changed',
+      'Your membership of this organization changed while this request ran (another member changed it at the same moment); nothing was changed.',
+      { role: now?.role ?? null },
+    );
+  }
+  return now;
 }
 
 /** `/organizations`: create, list mine, get, update, and members. */
@@ -185,16 +219,17 @@ export function organizationRoutes(): Router<AppState> {
       const { orgId, userId } = ctx.state.input.params;
       const { role } = ctx.state.input.body;
       await em.transactional(async (tx) => {
-        const me = await requireRole(tx, ctx.state.user!.id, orgId, 'admin');
+        const me = await lockMembers(tx, ctx.state.user!.id, orgId, 'admin');
         const target = await tx.findOne(
           Membership,
           { user: userId, organization: orgId },
-          { populate: ['user', 'organization'] },
+          { populate: ['user', 'organization'], refresh: true },
         );
         if (!target) throw notFound('Member');
+        // The last owner first: an admin (an owner until a moment ago) learns why, not only that it may not.
+        if (role !== 'owner') await assertNotLastOwner(tx, target);
         if ((target.role === 'owner' || role === 'owner') && me.role !== 'owner')
           throw forbidden('Only an owner can grant or take the owner role.');
-        if (role !== 'owner') await assertNotLastOwner(tx, target);
         target.role = role;
         await tx.flush();
         ctx.body = presentMember(target);
@@ -214,18 +249,18 @@ export function organizationRoutes(): Router<AppState> {
       const { orgId, userId } = ctx.state.input.params;
       const self = userId === ctx.state.user!.id;
       await ctx.state.em.transactional(async (tx) => {
-        const me = await requireRole(tx, ctx.state.user!.id, orgId, self ? 'viewer' : 'admin');
+        const me = await lockMembers(tx, ctx.state.user!.id, orgId, self ? 'viewer' : 'admin');
         const target = self
           ? me
           : await tx.findOne(
               Membership,
               { user: userId, organization: orgId },
-              { populate: ['organization'] },
+              { populate: ['organization'], refresh: true },
             );
         if (!target) throw notFound('Member');
+        await assertNotLastOwner(tx, target);
         if (target.role === 'owner' && me.role !== 'owner')
           throw forbidden('Only an owner can remove an owner.');
-        await assertNotLastOwner(tx, target);
         await tx.remove(target).flush();
       });
       ctx.status = 204;
