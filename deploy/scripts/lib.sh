@@ -68,4 +68,58 @@ node_bin() {
 use_project_node() {
   PATH="$(node_bin):$TOOLS_DIR/venv/bin:$ROOT/node_modules/.bin:$PATH"
   export PATH
+  quiet_npm_config
+}
+
+# quiet_npm_config: settings our npm does not know make it warn on every call ("Unknown env config
+# "nodedir""): `nodedir` in ~/.npmrc, kept there for node-gyp, is the usual one, and an outer `npm start`
+# hands it down as npm_config_nodedir. For our npm calls only, unset such npm_config_* variables and point
+# npm at copies of the user and global npmrc without those keys (in .tools/, mode 600: they may hold
+# tokens); the user's files are not touched. The keys are the ones our npm names, asked once per set-up.
+quiet_npm_config() {
+  [ -z "${VT_NPM_QUIET:-}" ] || return 0
+  command -v npm >/dev/null 2>&1 || return 0
+  local user="${npm_config_userconfig:-${HOME:-/root}/.npmrc}" global="${npm_config_globalconfig:-}"
+  local cache="$TOOLS_DIR/npm-config" key found where name var k
+  key="$( {
+    command -v npm
+    compgen -e | grep -i '^npm_config_' | sort || true
+    cat -- "$user" ${global:+"$global"} 2>/dev/null || true
+  } | sha1sum | cut -c1-40)"
+  if [ -f "$cache/$key" ]; then found="$(cat "$cache/$key")"; else
+    found="$(cd "$ROOT" && npm config get registry --loglevel=warn --color=false 2>&1 >/dev/null \
+      | sed -n 's/^npm warn Unknown \([a-z]*\) config "\([A-Za-z0-9_.-]*\)".*/\1 \2/p' | sort -u)" || true
+    mkdir -p "$cache" && printf '%s\n' "$found" >"$cache/$key"
+  fi
+  export VT_NPM_QUIET=1
+  [ -n "$found" ] || return 0
+  local user_drop=() global_drop=()
+  while read -r where name; do
+    case "$where" in
+      env)
+        for var in $(compgen -e); do
+          case "${var,,}" in npm_config_*) k="${var:11}"; k="${k,,}"; [ "${k//_/-}" != "${name//_/-}" ] || unset "$var";; esac
+        done;;
+      user) user_drop+=("$name");;
+      global) global_drop+=("$name");;
+    esac
+  done <<<"$found"
+  if [ "${#user_drop[@]}" -gt 0 ] && [ -f "$user" ]; then
+    drop_npmrc_keys "$user" "$TOOLS_DIR/npmrc-user" "${user_drop[@]}"
+    export npm_config_userconfig="$TOOLS_DIR/npmrc-user"
+  fi
+  if [ "${#global_drop[@]}" -gt 0 ]; then
+    [ -n "$global" ] || global="$(npm config get globalconfig 2>/dev/null)"
+    if [ -f "$global" ]; then
+      drop_npmrc_keys "$global" "$TOOLS_DIR/npmrc-global" "${global_drop[@]}"
+      export npm_config_globalconfig="$TOOLS_DIR/npmrc-global"
+    fi
+  fi
+}
+
+# drop_npmrc_keys FROM TO KEY...: copies the npmrc FROM to TO (mode 600) without the lines setting KEYs.
+drop_npmrc_keys() {
+  local from="$1" to="$2" pattern; shift 2
+  pattern="$(printf '%s|' "$@" | sed 's/[.]/\\./g; s/|$//')"
+  (umask 077 && grep -vE "^[[:space:]]*(${pattern})[[:space:]]*(\[\])?[[:space:]]*(=|$)" "$from" >"$to.tmp" || true; mv "$to.tmp" "$to")
 }
