@@ -7,12 +7,13 @@ import {
   Organization,
   Post,
   PostTarget,
+  PublishLedger,
   SocialAccount,
 } from '@vibetribe/database';
 import { createLogger, createSecretBox } from '@vibetribe/runtime';
 import { createActivities } from './activities';
 import type { PostStatusChangedInit } from './events';
-import { tryLedgerLock } from './ledger';
+import { CALL_LEASE_S, releaseLease, renewLease, takeLease } from './ledger';
 
 jest.setTimeout(30_000);
 
@@ -168,17 +169,33 @@ describe('markCancelled', () => {
   });
 });
 
-describe('the ledger lock', () => {
-  test('is held by one attempt at a time', async () => {
-    const ref = randomUUID();
-    await orm.em.fork().transactional(async (first) => {
-      expect(await tryLedgerLock(first, ref)).toBe(true);
-      await orm.em.fork().transactional(async (second) => {
-        expect(await tryLedgerLock(second, ref)).toBe(false);
-      });
-    });
-    await orm.em.fork().transactional(async (third) => {
-      expect(await tryLedgerLock(third, ref)).toBe(true);
-    });
+describe('the ledger lease on a platform call', () => {
+  test('is held by one attempt at a time, renewed while held, and free again once released', async () => {
+    const { post, target } = await seedPost('scheduled');
+    const em = orm.em.fork();
+    const ref = randomUUID().replaceAll('-', '');
+    const ledger = new PublishLedger(em.getReference(PostTarget, target.id), post.version, ref);
+    await em.persist(ledger).flush();
+    const first = await takeLease(orm.em.fork(), ref);
+    expect(first).toMatchObject({ id: ledger.id, state: 'intent' });
+    expect(first!.leaseUntil!.getTime()).toBeGreaterThan(Date.now() + (CALL_LEASE_S - 2) * 1000);
+    expect(await takeLease(orm.em.fork(), ref)).toBeNull();
+    await renewLease(orm.em.fork(), ledger.id);
+    expect(await takeLease(orm.em.fork(), ref)).toBeNull();
+    await releaseLease(orm.em.fork(), ledger.id);
+    expect(await takeLease(orm.em.fork(), ref)).toMatchObject({ id: ledger.id });
+  });
+
+  test('a lease that lapsed (its worker died) is taken by the next attempt', async () => {
+    const { post, target } = await seedPost('scheduled');
+    const em = orm.em.fork();
+    const ledger = new PublishLedger(
+      em.getReference(PostTarget, target.id),
+      post.version,
+      randomUUID().replaceAll('-', ''),
+    );
+    ledger.leaseUntil = new Date(Date.now() - 1_000);
+    await em.persist(ledger).flush();
+    expect(await takeLease(orm.em.fork(), ledger.clientRef)).toMatchObject({ id: ledger.id });
   });
 });

@@ -14,10 +14,12 @@ export interface ChildService {
 }
 
 const running = new Set<ChildProcess>();
-// Whatever happens to the benchmark, it leaves no process behind.
+// Whatever happens to the benchmark, it leaves no process behind: an interrupted run exits (so the
+// 'exit' handler runs) instead of dying on the signal with its children still polling.
 process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 
 const exited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
 

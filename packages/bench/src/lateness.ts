@@ -31,18 +31,17 @@ function eventMs(e: temporal.api.history.v1.IHistoryEvent): number {
 
 /**
  * Where the lateness of `sample` came from, read from their histories: the server firing the timer
- * late (timer fired − the time it was set for, which is `PUBLISH_LEAD_MS` before the post's), handing
- * the woken workflow task to the worker (task started − timer fired), the round waiting in the worker
- * for the post's time (held), and the round after that up to the emulator's receipt (receipt − the
- * later of task started and due).
+ * late (timer fired − the time it was set for), handing the woken workflow task to the worker (task
+ * started − timer fired), the publish activity reaching a worker (activity started − task started),
+ * and the activity up to the emulator's receipt (receipt − activity started).
  */
 async function latenessParts(w: World, sample: { post: BenchPost; receivedAt: number }[]): Promise<string> {
   const { EventType } = temporal.api.enums.v1;
   const parts = {
     timer: [] as number[],
     dispatch: [] as number[],
-    held: [] as number[],
-    round: [] as number[],
+    activity: [] as number[],
+    call: [] as number[],
   };
   await mapLimit(sample, 8, async ({ post, receivedAt }) => {
     const history = await w.client.workflow.getHandle(publishWorkflowId(post.postId)).fetchHistory();
@@ -52,24 +51,25 @@ async function latenessParts(w: World, sample: { post: BenchPost; receivedAt: nu
     const set = events.findLastIndex(
       (e, i) => i < fired && e.eventType === EventType.EVENT_TYPE_TIMER_STARTED,
     );
-    const started = events.findIndex(
-      (e, i) => i > fired && e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
-    );
-    if (fired < 0 || set < 0 || started < 0) return;
+    const after = (type: temporal.api.enums.v1.EventType) =>
+      events.findIndex((e, i) => i > fired && e.eventType === type);
+    const started = after(EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED);
+    const activity = after(EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED);
+    if (fired < 0 || set < 0 || started < 0 || activity < 0) return;
     const timeout = events[set]!.timerStartedEventAttributes?.startToFireTimeout;
     const target = eventMs(events[set]!) + (timeout ? protoMs(timeout) : 0);
     const firedAt = eventMs(events[fired]!);
     const startedAt = eventMs(events[started]!);
-    const due = post.scheduledAt!.getTime();
+    const activityAt = eventMs(events[activity]!);
     parts.timer.push(firedAt - target);
     parts.dispatch.push(startedAt - firedAt);
-    parts.held.push(Math.max(0, due - startedAt));
-    parts.round.push(receivedAt - Math.max(startedAt, due));
+    parts.activity.push(activityAt - startedAt);
+    parts.call.push(receivedAt - activityAt);
   });
   const show = (ms: number[]) => `p50 ${quantile(ms, 0.5)} / max ${quantile(ms, 1)}`;
   return (
-    `timer ${show(parts.timer)}, dispatch ${show(parts.dispatch)}, held ${show(parts.held)}, ` +
-    `round after due ${show(parts.round)} ms`
+    `timer ${show(parts.timer)}, dispatch ${show(parts.dispatch)}, ` +
+    `activity start ${show(parts.activity)}, activity to receipt ${show(parts.call)} ms`
   );
 }
 

@@ -4,25 +4,25 @@ import { loadWorkerEnv } from './env';
 const base = { ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64') };
 
 describe('worker env', () => {
-  test('the database pool defaults to twice the activity slots plus the local-activity slots plus headroom', () => {
+  test('the database pool defaults to the activity and local-activity slots plus headroom', () => {
     const env = loadWorkerEnv({
       ...base,
       WORKER_MAX_CONCURRENT_ACTIVITIES: '8',
       WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: '4',
     });
-    expect(env.DATABASE_POOL_MAX).toBe(24);
-    expect(loadWorkerEnv(base).DATABASE_POOL_MAX).toBe(64);
+    expect(env.DATABASE_POOL_MAX).toBe(16);
+    expect(loadWorkerEnv(base).DATABASE_POOL_MAX).toBe(44);
   });
   test('a pool too small for the publish slots stops start-up, naming the key', () => {
     const env = {
       ...base,
       WORKER_MAX_CONCURRENT_ACTIVITIES: '20',
       WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: '10',
-      DATABASE_POOL_MAX: '50',
+      DATABASE_POOL_MAX: '30',
     };
     expect(() => loadWorkerEnv(env)).toThrow(EnvError);
-    expect(() => loadWorkerEnv(env)).toThrow(/DATABASE_POOL_MAX: must be at least 51/);
-    expect(loadWorkerEnv({ ...env, DATABASE_POOL_MAX: '51' }).DATABASE_POOL_MAX).toBe(51);
+    expect(() => loadWorkerEnv(env)).toThrow(/DATABASE_POOL_MAX: must be at least 31/);
+    expect(loadWorkerEnv({ ...env, DATABASE_POOL_MAX: '31' }).DATABASE_POOL_MAX).toBe(31);
   });
   test('every bad key is named at once', () => {
     expect(() => loadWorkerEnv({ ENCRYPTION_KEY: 'short', WORKER_PORT: 'x' })).toThrow(

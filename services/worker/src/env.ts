@@ -24,16 +24,15 @@ export const workerEnvSchema = z.object({
   /** How long a stopping worker lets running activities finish before cancelling them. */
   WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   /**
-   * A publish activity holds two connections at once (the per-target advisory-lock transaction, and
-   * the ledger writes inside it); a local activity holds one. Default: 2 × activity slots + local
-   * activity slots + 4.
+   * An activity or a local activity holds one connection at a time, and none across a platform call
+   * (the ledger row's lease stands in for a lock). Default: activity + local activity slots + 4.
    */
   DATABASE_POOL_MAX: z.coerce.number().int().min(3).optional(),
 });
 
-/** The smallest pool that cannot deadlock the worker's slots: two connections per publish, one per local activity. */
+/** The smallest pool in which no activity waits for a connection: one for each slot, one spare. */
 const minPool = (e: z.output<typeof workerEnvSchema>) =>
-  2 * e.WORKER_MAX_CONCURRENT_ACTIVITIES + e.WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES + 1;
+  e.WORKER_MAX_CONCURRENT_ACTIVITIES + e.WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES + 1;
 
 const checkedSchema = workerEnvSchema
   .superRefine((e, ctx) => {
@@ -41,7 +40,7 @@ const checkedSchema = workerEnvSchema
       ctx.addIssue({
         code: 'custom',
         path: ['DATABASE_POOL_MAX'],
-        message: `must be at least ${minPool(e)} (2 × WORKER_MAX_CONCURRENT_ACTIVITIES + WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES + 1): each publish holds two connections`,
+        message: `must be at least ${minPool(e)} (WORKER_MAX_CONCURRENT_ACTIVITIES + WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES + 1): each activity may hold a connection`,
       });
     }
   })

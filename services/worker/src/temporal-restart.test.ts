@@ -1,15 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { NativeConnection, type Worker } from '@temporalio/worker';
-import { natsPostEvents } from '@vibetribe/activities';
-import { initOrm, type MikroORM, Post, PostTarget, PublishLedger } from '@vibetribe/database';
-import { createLogger } from '@vibetribe/runtime';
-import { createConnectors } from './connectors';
-import { loadWorkerEnv } from './env';
+import { Post, PostTarget, PublishLedger } from '@vibetribe/database';
 import { postsOf, sleep } from './testing/expect';
 import { type Harness, startHarness } from './testing/harness';
 import type { SeededPost } from './testing/seed';
 import { startTemporalDevServer, type TemporalDevServer } from './testing/temporal-dev-server';
-import { createPublishingWorker } from './worker';
+import { type MainWorker, startMainWorker } from './testing/main-worker';
 
 jest.setTimeout(120_000);
 
@@ -17,10 +12,7 @@ const POSTS = 100;
 
 let server: TemporalDevServer;
 let h: Harness;
-let connection: NativeConnection;
-let workerOrm: MikroORM;
-let worker: Worker;
-let running: Promise<void>;
+let main: MainWorker;
 const previousAddress = process.env.TEMPORAL_ADDRESS;
 
 beforeAll(async () => {
@@ -28,48 +20,16 @@ beforeAll(async () => {
   // The harness (client, emulator, database, NATS) reads the address from the environment.
   process.env.TEMPORAL_ADDRESS = server.address;
   h = await startHarness({ worker: false });
-  // The worker is held here, not in the harness, so the test can watch its state and its connection. It
-  // is configured as main.ts configures it (its own pool of DATABASE_POOL_MAX, the activity and local
-  // activity slots): `publishTarget` holds two connections at once, so the harness's pool of 10 under 20
-  // slots stalls for the 60 s pool acquire timeout once 100 posts fall due.
-  const env = loadWorkerEnv({
-    ...process.env,
-    TEMPORAL_ADDRESS: server.address,
-    X_API_BASE_URL: h.emulator.url,
-  });
-  workerOrm = await initOrm(env.DATABASE_URL, { pool: { min: 0, max: env.DATABASE_POOL_MAX } });
-  connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
-  worker = await createPublishingWorker(
-    {
-      connection,
-      activities: {
-        orm: workerOrm,
-        connectors: createConnectors(env),
-        secrets: h.secrets,
-        events: natsPostEvents(h.bus),
-        logger: createLogger('worker-test', env.LOG_LEVEL),
-      },
-    },
-    {
-      taskQueue: h.taskQueue,
-      maxConcurrentActivityTaskExecutions: env.WORKER_MAX_CONCURRENT_ACTIVITIES,
-      maxConcurrentWorkflowTaskExecutions: env.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
-      maxConcurrentLocalActivityExecutions: env.WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES,
-    },
-  );
-  running = worker.run();
+  // The worker is held here, not in the harness, so the test can watch its state. It is configured
+  // as main.ts configures it (its own pool, the default slots).
+  main = await startMainWorker(h, server.address);
 }, 90_000);
 
 afterAll(async () => {
   try {
     // A test that failed while the server was down: bring it back so the worker can stop cleanly.
     if (server && !server.isRunning()) await server.start();
-    if (worker?.getState() === 'RUNNING') worker.shutdown();
-    await Promise.race([running, sleep(20_000)]);
-    await connection
-      ?.close()
-      .catch((err: unknown) => console.warn(`worker connection not closed: ${String(err)}`));
-    await workerOrm?.close();
+    await main?.close();
     await h?.close();
   } finally {
     await server?.dispose();
@@ -132,14 +92,14 @@ describe('the Temporal server restarts while posts wait (private dev server, SQL
     // Down past the due time: the timers can only fire after the restart.
     await sleep(Math.max(0, due.getTime() - Date.now()) + 2_000);
     expect(h.emulator.stats().creates.accepted).toBe(acceptedBefore);
-    expect(worker.getState()).toBe('RUNNING');
+    expect(main.worker.getState()).toBe('RUNNING');
 
     const restarting = Date.now();
     await server.start();
     console.info(`temporal restarted on the same port and db file in ${Date.now() - restarting} ms`);
     // The same NativeConnection answers again: it reconnected by itself.
-    await connection.withDeadline(Date.now() + 10_000, () =>
-      connection.workflowService.describeNamespace({ namespace: 'default' }),
+    await main.connection.withDeadline(Date.now() + 10_000, () =>
+      main.connection.workflowService.describeNamespace({ namespace: 'default' }),
     );
     console.info(`the worker's connection answered ${Date.now() - restarting} ms after the restart began`);
 
@@ -157,7 +117,7 @@ describe('the Temporal server restarts while posts wait (private dev server, SQL
     console.info(
       `after the restart began: first post reached the platform in ${Math.min(...reached)} ms, the last in ${Math.max(...reached)} ms; all rows published in ${Date.now() - restarting} ms`,
     );
-    expect(worker.getState()).toBe('RUNNING');
+    expect(main.worker.getState()).toBe('RUNNING');
 
     const results = await Promise.all(handles.map((handle) => handle.result()));
     expect(results.map((r) => r.state)).toEqual(Array.from({ length: POSTS }, () => 'published'));

@@ -42,6 +42,10 @@ export class PublishLedger extends BaseEntity {
   @Property({ type: 'integer' })
   calls: number = 0;
 
+  /** Until when an attempt holds the platform call (renewed while it runs; null when none does). */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  leaseUntil: Date | null = null;
+
   constructor(target: PostTarget, contentVersion: number, clientRef: string) {
     super();
     this.target = target;

@@ -1,0 +1,124 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { PublishResult, UploadedMedia } from '@vibetribe/platforms';
+import { PUBLISH_ERROR_TYPES, type PublishTargetResult } from '@vibetribe/workflows';
+import { type Confirmed, confirm } from './confirm';
+import { preparePost, type PreparedPost, uploadMedia } from './content';
+import type { ActivityDeps } from './deps';
+import {
+  CALL_LEASE_S,
+  countCall,
+  type LedgerRow,
+  readLedger,
+  releaseLease,
+  renewLease,
+  takeLease,
+} from './ledger';
+import type { Call } from './start';
+
+export type Published = Extract<PublishTargetResult, { kind: 'published' }>;
+
+/** Finds our post on the platform (an inherited intent), or creates it; the call is counted before each create. */
+async function findOrCreate(
+  deps: ActivityDeps,
+  ledger: LedgerRow,
+  call: Call,
+  prepared: PreparedPost,
+  media: UploadedMedia[],
+): Promise<{ result: PublishResult; reused: boolean }> {
+  const { connector, account, text } = prepared;
+  if (!call.freshIntent || ledger.calls > 0) {
+    const since = new Date(ledger.intentAt.getTime() - (deps.lookupSkewMs ?? 30_000));
+    const found = await connector.lookup({ account, clientRef: call.clientRef, text, since });
+    if (found) {
+      deps.logger.info(
+        { clientRef: call.clientRef, platformPostId: found.platformPostId },
+        'reconciled an earlier publish',
+      );
+      return { result: found, reused: true };
+    }
+  }
+  await countCall(deps.orm.em.fork(), ledger.id);
+  const result = await connector.publish({
+    account,
+    text,
+    media,
+    clientRef: call.clientRef,
+    idempotencyKey: call.clientRef,
+  });
+  return { result, reused: false };
+}
+
+/** Resolves after `ms`. */
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Takes the lease on the call, or finds it done: another live attempt (a zombie worker's) holding it
+ * is waited out until it confirms or its lease lapses, so it never posts twice; past that, the
+ * attempt fails as in flight and Temporal retries it.
+ */
+async function holdCall(
+  deps: ActivityDeps,
+  clientRef: string,
+): Promise<{ held: LedgerRow } | { confirmed: LedgerRow }> {
+  const em = deps.orm.em.fork();
+  const deadline = Date.now() + (CALL_LEASE_S + 5) * 1_000;
+  for (;;) {
+    const held = await takeLease(em, clientRef);
+    if (held) return { held };
+    const ledger = await readLedger(em, clientRef);
+    if (!ledger) throw new Error(`ledger row ${clientRef} vanished`);
+    if (ledger.state === 'confirmed') return { confirmed: ledger };
+    if (Date.now() > deadline) {
+      throw ApplicationFailure.create({
+        type: PUBLISH_ERROR_TYPES.inFlight,
+        message: `another attempt is publishing ${clientRef}`,
+        nextRetryDelay: '5s',
+      });
+    }
+    await sleep(Math.min(Math.max((ledger.leaseUntil?.getTime() ?? 0) - Date.now(), 50), 1_000));
+  }
+}
+
+/**
+ * The platform call under the ledger row's lease, renewed while the media uploads and the platform
+ * answers: no database connection is held across the call. Success is confirmed (which ends the
+ * lease); a failure lets the lease go so the next attempt need not wait for it. A row another
+ * attempt confirmed meanwhile is confirmed as it is, with no call.
+ */
+export async function callPlatform(
+  deps: ActivityDeps,
+  call: Call,
+): Promise<Confirmed & { published: Published }> {
+  const lease = await holdCall(deps, call.clientRef);
+  let outcome: { result: PublishResult; reused: boolean };
+  if ('confirmed' in lease) {
+    const { platformPostId, platformUrl } = lease.confirmed;
+    outcome = { result: { platformPostId: platformPostId ?? '', url: platformUrl ?? '' }, reused: true };
+  } else {
+    const em = deps.orm.em.fork();
+    const id = lease.held.id;
+    const renew = setInterval(
+      () => {
+        renewLease(em, id).catch((err: unknown) => deps.logger.warn({ err, id }, 'lease not renewed'));
+      },
+      (CALL_LEASE_S * 1_000) / 3,
+    );
+    try {
+      const prepared = await preparePost(deps, call.target);
+      const media = await uploadMedia(deps, prepared);
+      outcome = await findOrCreate(deps, lease.held, call, prepared, media);
+    } catch (err) {
+      await releaseLease(em, id).catch(() => undefined);
+      throw err;
+    } finally {
+      clearInterval(renew);
+    }
+  }
+  const confirmed = await confirm(deps.orm.em, call, outcome.result, outcome.reused);
+  const { attempts } = confirmed;
+  const { result, reused } = outcome;
+  return {
+    ...confirmed,
+    published: { kind: 'published', targetId: call.input.targetId, ...result, reused, attempts },
+  };
+}

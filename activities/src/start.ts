@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { PUBLISHABLE_POST_STATUSES, recordPostAudit, runStatement, statement } from '@vibetribe/database';
+import { PUBLISH_ERROR_TYPES, type PublishTargetInput, type PublishTargetResult } from '@vibetribe/workflows';
+import { stillWaitingForCommit } from './commit-wait';
+import type { TargetContext } from './content';
+import { activityContext } from './context';
+import type { ActivityDeps } from './deps';
+import { clientRefFor, type LedgerRow } from './ledger';
+import { auditActor } from './post-rows';
+import { type PostRow, readPost } from './rows';
+
+/** A target whose platform call may go ahead, with what the call needs. */
+export interface Call {
+  input: PublishTargetInput;
+  organizationId: string;
+  clientRef: string;
+  target: Loaded;
+  /** This attempt wrote the intent, so no earlier call can have reached the platform. */
+  freshIntent: boolean;
+}
+
+/** The target, its post's content, its account, and this version's ledger row if one exists. */
+export interface Loaded extends TargetContext {
+  ledgerState: LedgerRow['state'] | null;
+}
+
+const LOAD_TARGET = statement(
+  'load-publish-target',
+  `select t.id as "targetId", t.post_id as "postId", p.organization_id as "organizationId", t.platform,
+     p.content, p.platform_content as "platformContent", p.media_ids as "mediaIds",
+     t.account_id as "accountId", a.status as "accountStatus", a.external_id as "externalId",
+     a.access_token_enc as "accessTokenEnc", a.refresh_token_enc as "refreshTokenEnc",
+     l.state as "ledgerState"
+   from post_targets t
+     join posts p on p.id = t.post_id
+     join social_accounts a on a.id = t.account_id
+     left join publish_ledger l on l.client_ref = ?
+   where t.id = ?`,
+);
+
+/** The target and its post to `publishing`, and the ledger intent: true when this call wrote the intent. */
+const START_TARGET = statement(
+  'start-publish-target',
+  `with target as (
+     update post_targets set status = 'publishing', updated_at = now()
+     where id = ? and status not in ('publishing', 'published')
+   ), post as (
+     update posts set status = 'publishing', updated_at = now()
+     where id = ? and status in ('scheduled', 'failed', 'partially_published')
+   ), intent as (
+     insert into publish_ledger (id, created_at, updated_at, target_id, content_version, client_ref, state,
+       intent_at, calls)
+     values (?, now(), now(), ?, ?, ?, 'intent', now(), 0) on conflict do nothing returning id
+   )
+   select exists (select 1 from intent) as fresh`,
+);
+
+const CANCEL_TARGET = statement(
+  'cancel-publish-target',
+  `update post_targets set status = 'cancelled', updated_at = now()
+   where id = ? and status not in ('published', 'cancelled')`,
+);
+
+/**
+ * A timer round's post that the gateway rescheduled after the workflow's time (a newer version than
+ * the workflow has seen, due later): its signal is on the way, and the round must not publish. A time
+ * moved by an operator's signal alone is the workflow's, and leaves the row's older time behind.
+ */
+function movedLater(post: PostRow, input: PublishTargetInput): boolean {
+  if (!input.dueAt || post.status !== 'scheduled' || post.version <= input.version) return false;
+  return post.scheduledAt !== null && post.scheduledAt.getTime() > Date.parse(input.dueAt);
+}
+
+/** The outcome of `begin`: a result with no platform call, or the call to make. */
+export type Begun =
+  { done: PublishTargetResult } | { call: Call; marked?: { post: PostRow; previous: string } };
+
+/**
+ * Starts a target's attempt in one transaction on the locked post row: the post may have been
+ * cancelled, deleted or moved later, and then no call is made; otherwise the target (and the post,
+ * for the round's first target) goes to `publishing` and the ledger intent is written. An operator's
+ * cancel (`markCancelled`) takes the same lock, so it either comes first and stops this call, or
+ * finds the call begun.
+ */
+export async function begin(deps: ActivityDeps, input: PublishTargetInput): Promise<Begun> {
+  if (activityContext()?.cancellationSignal.aborted) throw new CancelledFailure('cancelled before its call');
+  const { targetId } = input;
+  return deps.orm.em.fork().transactional(async (tx): Promise<Begun> => {
+    const post = await readPost(tx, input.postId, true);
+    if (!post) {
+      stillWaitingForCommit(deps, `post ${input.postId} not found`);
+      return { done: { kind: 'cancelled', targetId } };
+    }
+    if (post.version < input.version)
+      stillWaitingForCommit(deps, `post ${post.id} is at v${post.version}, not v${input.version}`);
+    const target = post.targets.find((t) => t.id === targetId);
+    if (!target) {
+      throw ApplicationFailure.create({
+        type: PUBLISH_ERROR_TYPES.permanent,
+        nonRetryable: true,
+        message: `no target ${targetId} on post ${input.postId}`,
+      });
+    }
+    // A published target is returned as it is (below); any other makes no call on a post that stopped.
+    const stopped = post.deletedAt !== null || !PUBLISHABLE_POST_STATUSES.includes(post.status);
+    if (target.status !== 'published' && (stopped || target.status === 'cancelled')) {
+      await runStatement(tx, CANCEL_TARGET, [targetId]);
+      return { done: { kind: 'cancelled', targetId } };
+    }
+    if (movedLater(post, input)) {
+      return {
+        done: {
+          kind: 'moved',
+          targetId,
+          scheduledAt: post.scheduledAt!.toISOString(),
+          version: post.version,
+        },
+      };
+    }
+    const clientRef = clientRefFor(post.id, targetId, post.version);
+    const [loaded] = await runStatement<Loaded>(tx, LOAD_TARGET, [clientRef, targetId]);
+    if (!loaded) throw new Error(`target ${targetId} vanished`);
+    const [started] = await runStatement<{ fresh: boolean }>(tx, START_TARGET, [
+      targetId,
+      post.id,
+      randomUUID(),
+      targetId,
+      post.version,
+      clientRef,
+    ]);
+    const call: Call = {
+      input: { ...input, version: post.version },
+      organizationId: post.organizationId,
+      clientRef,
+      target: loaded,
+      freshIntent: loaded.ledgerState === null && started?.fresh === true,
+    };
+    if (post.status === 'publishing' || !PUBLISHABLE_POST_STATUSES.includes(post.status)) return { call };
+    const previous = post.status;
+    recordPostAudit(tx, post, 'publishing', auditActor(input.actor), {
+      reason: input.reason,
+      round: input.round,
+      version: post.version,
+    });
+    post.status = 'publishing';
+    for (const t of post.targets) if (t.id === targetId) t.status = 'publishing';
+    return { call, marked: { post, previous } };
+  });
+}
