@@ -7,6 +7,7 @@ import {
   PostStatusChangedSchema,
   PostUpdatedSchema,
 } from './gen/vibetribe/events/v1/post_pb';
+import { NotificationSchema } from './gen/vibetribe/events/v1/notification_pb';
 import { PresenceChangedSchema } from './gen/vibetribe/events/v1/presence_pb';
 import { type DomainEvent, type EventDomain, type ParsedSubject, SUBJECT_EVENTS } from './subjects';
 
@@ -25,6 +26,7 @@ export const EVENT_CATALOG = {
     disconnected: PresenceChangedSchema,
     typing: PresenceChangedSchema,
   },
+  notification: { created: NotificationSchema },
 } as const satisfies { [D in EventDomain]: Record<DomainEvent<D>, DescMessage> };
 
 type Catalog = typeof EVENT_CATALOG;

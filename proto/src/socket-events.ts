@@ -6,6 +6,7 @@ export const SERVER_EVENTS = {
   postStatusUpdate: 'post-status-update',
   mediaStatusUpdate: 'media-status-update',
   analyticsUpdate: 'analytics-update',
+  notification: 'notification',
   userConnected: 'user-connected',
   userDisconnected: 'user-disconnected',
   userTyping: 'user-typing',

@@ -12,6 +12,7 @@ export const SUBJECT_EVENTS = {
   media: ['status'],
   analytics: ['updated'],
   presence: ['connected', 'disconnected', 'typing'],
+  notification: ['created'],
 } as const;
 
 /** A family of events: the third token of a subject. */
@@ -26,6 +27,8 @@ export type MediaEvent = DomainEvent<'media'>;
 export type AnalyticsEvent = DomainEvent<'analytics'>;
 /** Presence events: `vt.<orgId>.presence.<event>`. */
 export type PresenceEvent = DomainEvent<'presence'>;
+/** Notification events: `vt.<orgId>.notification.<event>`. */
+export type NotificationEvent = DomainEvent<'notification'>;
 
 /** The parts of an event subject. */
 export interface ParsedSubject<D extends EventDomain = EventDomain> {
@@ -65,6 +68,11 @@ export function analyticsSubject(orgId: string, event: AnalyticsEvent): string {
 /** `vt.<orgId>.presence.<event>`. */
 export function presenceSubject(orgId: string, event: PresenceEvent): string {
   return eventSubject(orgId, 'presence', event);
+}
+
+/** `vt.<orgId>.notification.<event>`. */
+export function notificationSubject(orgId: string, event: NotificationEvent): string {
+  return eventSubject(orgId, 'notification', event);
 }
 
 /** A subscription filter for one domain: every organization by default (`vt.*.post.>`), or one. */

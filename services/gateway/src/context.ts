@@ -27,6 +27,18 @@ export interface EventSink {
     event: 'created' | 'updated' | 'deleted' | 'status',
     payload: Record<string, unknown>,
   ): Promise<void>;
+  /** A `notification` to the named users of the organization (their `user:<id>` rooms). */
+  notify(orgId: string, note: NotificationInit): Promise<void>;
+}
+
+/** A notification before it is sent: what happened, how much it matters, who is told, what it concerns. */
+export interface NotificationInit {
+  kind: string;
+  severity: 'info' | 'warning' | 'error';
+  text: string;
+  userIds: string[];
+  postIds?: string[];
+  accountId?: string;
 }
 
 /** Per-request state every middleware may read. */

@@ -60,6 +60,15 @@ export function routeEvent(event: BusEvent, instanceId: string): Delivery | unde
         rooms: [rooms.analytics(orgId)],
         payload: eventToClientJson(EVENT_CATALOG.analytics.updated, event.message),
       };
+    case 'notification':
+      // To its recipients only, each in their own room (they were checked as members when it was
+      // made). No recipient, no delivery: an empty room list would reach every socket.
+      if (event.message.userIds.length === 0) return undefined;
+      return {
+        name: SERVER_EVENTS.notification,
+        rooms: event.message.userIds.map(rooms.user),
+        payload: eventToClientJson(EVENT_CATALOG.notification.created, event.message),
+      };
     case 'presence': {
       const { message } = event;
       if (message.origin === instanceId) return undefined;
@@ -112,7 +121,7 @@ export function startRelay(deps: {
     metrics.relayErrors.inc();
     logger.warn({ err, subject: msg.subject }, 'event not relayed');
   };
-  return (['post', 'media', 'analytics', 'presence'] as const).map((domain) =>
+  return (['post', 'media', 'analytics', 'presence', 'notification'] as const).map((domain) =>
     bus.subscribeEvents(domainFilter(domain), deliver, { onError }),
   );
 }

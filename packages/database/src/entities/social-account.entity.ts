@@ -3,7 +3,7 @@ import { BaseEntity } from './base.entity';
 import { Organization } from './organization.entity';
 
 /** Connection states of a social account. */
-export const ACCOUNT_STATUSES = ['connected', 'needs_reconnect'] as const;
+export const ACCOUNT_STATUSES = ['connected', 'needs_reconnect', 'disconnected'] as const;
 /** A social account's connection state. */
 export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
 
@@ -34,6 +34,10 @@ export class SocialAccount extends BaseEntity {
 
   @Enum({ items: () => ACCOUNT_STATUSES, type: 'string' })
   status: AccountStatus = 'connected';
+
+  /** When it was disconnected; its targets and their history stay (null while connected). */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  disconnectedAt: Date | null = null;
 
   constructor(
     organization: Organization,

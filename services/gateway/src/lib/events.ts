@@ -1,6 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import {
   create,
   type EventBus,
+  notificationSubject,
+  NotificationSchema,
+  NotificationSeverity,
   PostCreatedSchema,
   PostDeletedSchema,
   PostStatusChangedSchema,
@@ -11,7 +15,7 @@ import {
   timestampNow,
 } from '@vibetribe/proto';
 import type { Logger } from 'pino';
-import type { EventSink } from '../context';
+import type { EventSink, NotificationInit } from '../context';
 import type { presentPost } from '../routes/posts/presenters';
 
 type PresentedPost = ReturnType<typeof presentPost>;
@@ -98,5 +102,34 @@ export function natsEventSink(bus: EventBus, logger: Logger): EventSink {
         logger.warn({ err, postId: p.id, event }, 'post event not published');
       }
     },
+    async notify(orgId, note) {
+      const id = randomUUID();
+      try {
+        await bus.publish(
+          notificationSubject(orgId, 'created'),
+          NotificationSchema,
+          create(NotificationSchema, {
+            notificationId: id,
+            organizationId: orgId,
+            kind: note.kind,
+            severity: SEVERITIES[note.severity],
+            text: note.text,
+            userIds: note.userIds,
+            postIds: note.postIds ?? [],
+            accountId: note.accountId ?? '',
+            occurredAt: timestampNow(),
+          }),
+          `notification:${id}`,
+        );
+      } catch (err) {
+        logger.warn({ err, kind: note.kind }, 'notification not published');
+      }
+    },
   };
 }
+
+const SEVERITIES: Record<NotificationInit['severity'], NotificationSeverity> = {
+  info: NotificationSeverity.INFO,
+  warning: NotificationSeverity.WARNING,
+  error: NotificationSeverity.ERROR,
+};

@@ -2,12 +2,13 @@ import Router from '@koa/router';
 import { SocialAccount } from '@vibetribe/database';
 import type { Platform } from '@vibetribe/platforms';
 import type { AppState, GatewayDeps } from '../../context';
-import { conflict, notFound } from '../../errors';
+import { conflict } from '../../errors';
 import { requireRole } from '../../lib/access';
 import { routeGroup } from '../../lib/api';
 import { IdempotencyHeaders, withIdempotency } from '../../lib/idempotency';
 import { z } from '../../lib/zod';
 import { OrgParams } from '../organizations/schema';
+import { announceDisconnect, disconnectAccount } from './disconnect';
 import { AccountParams, AccountSchema, ConnectAccountBody } from './schema';
 
 /** A social account as the API shows it: tokens never leave the server. */
@@ -63,22 +64,28 @@ export function accountRoutes(deps: GatewayDeps): Router<AppState> {
         const { orgId } = ctx.state.input.params;
         const body = ctx.state.input.body;
         const m = await requireRole(em, ctx.state.user!.id, orgId, 'admin');
-        if (
-          await em.count(SocialAccount, {
-            organization: orgId,
-            platform: body.platform,
-            externalId: body.external_id,
-          })
-        ) {
+        const known = await em.findOne(SocialAccount, {
+          organization: orgId,
+          platform: body.platform,
+          externalId: body.external_id,
+        });
+        if (known && known.status !== 'disconnected') {
           throw conflict('account-exists', 'This account is already connected.');
         }
-        const account = new SocialAccount(
-          m.organization,
-          body.platform,
-          body.external_id,
-          body.display_name,
-          deps.secrets.encrypt(body.access_token),
-        );
+        // Connecting a disconnected account again brings it back as the same account, with its history.
+        const account =
+          known ??
+          new SocialAccount(
+            m.organization,
+            body.platform,
+            body.external_id,
+            body.display_name,
+            deps.secrets.encrypt(body.access_token),
+          );
+        account.displayName = body.display_name;
+        account.accessTokenEnc = deps.secrets.encrypt(body.access_token);
+        account.status = 'connected';
+        account.disconnectedAt = null;
         account.refreshTokenEnc = body.refresh_token ? deps.secrets.encrypt(body.refresh_token) : null;
         account.tokenExpiresAt = body.token_expires_at ? new Date(body.token_expires_at) : null;
         await em.persist(account).flush();
@@ -89,19 +96,19 @@ export function accountRoutes(deps: GatewayDeps): Router<AppState> {
   route({
     method: 'delete',
     path: '/:accountId',
-    summary: 'Disconnect a social account (admin)',
+    summary: 'Disconnect a social account (admin): its unpublished targets are cancelled, its history stays',
     tags,
     auth: true,
     request: { params: AccountParams },
     responses: { 204: { description: 'Disconnected' } },
     handler: async (ctx) => {
       const { orgId, accountId } = ctx.state.input.params;
-      await requireRole(ctx.state.em, ctx.state.user!.id, orgId, 'admin');
-      const removed = await ctx.state.em.nativeDelete(SocialAccount, {
-        id: accountId,
-        organization: orgId,
+      const userId = ctx.state.user!.id;
+      const done = await ctx.state.em.transactional(async (em) => {
+        await requireRole(em, userId, orgId, 'admin');
+        return disconnectAccount(em, deps, userId, orgId, accountId);
       });
-      if (removed === 0) throw notFound('Account');
+      if (done) await announceDisconnect(deps, orgId, done);
       ctx.status = 204;
     },
   });

@@ -180,10 +180,11 @@ describe('organizations, members and accounts', () => {
         })
       ).status,
     ).toBe(204);
+    // Kept, with its history, as disconnected; its tokens are gone.
     expect(
       (await gw.api('GET', `/api/v1/organizations/${owner.orgId}/accounts`, { token: owner.token })).body
         .data,
-    ).toEqual([]);
+    ).toEqual([expect.objectContaining({ id: connected.body.id, status: 'disconnected' })]);
   });
 
   test('unknown routes and methods are problem documents', async () => {

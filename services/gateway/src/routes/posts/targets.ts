@@ -28,6 +28,16 @@ export async function resolveTargets(
       account_ids: unknownAccounts,
     });
   }
+  const disconnected = accounts.filter((a) => a.status === 'disconnected').map((a) => a.id);
+  if (disconnected.length > 0) {
+    throw unprocessable(
+      'account-disconnected',
+      'Some target accounts are disconnected; connect them again.',
+      {
+        account_ids: disconnected,
+      },
+    );
+  }
   const media = mediaIds.length ? await em.find(Media, { id: { $in: mediaIds }, organization: orgId }) : [];
   const unknownMedia = mediaIds.filter((id) => !media.some((m) => m.id === id));
   if (unknownMedia.length > 0) {
