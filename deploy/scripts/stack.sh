@@ -66,7 +66,7 @@ pg_place() {
   echo "$real" >"$PG_OUTSIDE/.vibetribe-state-dir"
   if [ -d "$STATE_DIR/postgres" ]; then
     if pid_alive "$STATE_DIR/postgres/postmaster.pid"; then die "postgres is running from $STATE_DIR/postgres: stop it first"; fi
-    log "moving the existing cluster from $STATE_DIR/postgres"
+    log "moving $STATE_DIR/postgres there"
     mv "$STATE_DIR/postgres" "$PG_OUTSIDE/data"
     rm -rf "$RUN_DIR/pg"
     if [ -f "$LOG_DIR/postgres.log" ]; then mv "$LOG_DIR/postgres.log" "$PG_OUTSIDE/postgres.log"; fi
@@ -189,7 +189,10 @@ postgres_down() {
   if [ -f "$PG_DATA/postmaster.pid" ]; then log "stopping postgres"; as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null 2>&1 || true; fi
 }
 redis_down() {
-  if pid_alive "$RUN_DIR/redis.pid"; then redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown >/dev/null 2>&1 || true; fi
+  if pid_alive "$RUN_DIR/redis.pid"; then
+    log "stopping redis (pid $(head -n1 "$RUN_DIR/redis.pid"))"
+    redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown >/dev/null 2>&1 || true
+  fi
   stop_pidfile redis "$RUN_DIR/redis.pid"
 }
 nats_down() { stop_pidfile nats "$RUN_DIR/nats.pid"; }

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # `npm start`: set up this machine, start the local stack and the four services, print the URLs.
-# Ctrl-C (or SIGTERM) stops the services gracefully, then the stack: no process is left behind.
+# A service that crashes is restarted with backoff (deploy/scripts/supervise.js). Ctrl-C (or SIGTERM)
+# stops the services gracefully, then the stack services this run started (those already up stay up):
+# no process is left behind.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+source "$ROOT/deploy/scripts/run-stack.sh"
 export GATEWAY_PORT="${GATEWAY_PORT:-3000}" REALTIME_PORT="${REALTIME_PORT:-3001}" WORKER_PORT="${WORKER_PORT:-3002}" MEDIA_PORT="${MEDIA_PORT:-3003}"
 
 if [ -f "$RUN_DIR/supervisor.pid" ] && kill -0 "$(cat "$RUN_DIR/supervisor.pid")" 2>/dev/null; then
@@ -13,12 +16,19 @@ done
 
 bash "$ROOT/deploy/scripts/setup.sh"
 use_project_node
-bash "$ROOT/deploy/scripts/stack.sh" up
+stack_up_for_run
 eval "$(bash "$ROOT/deploy/scripts/secrets.sh")"
 export MEDIA_STORAGE_DIR="${MEDIA_STORAGE_DIR:-$STATE_DIR/media}"
 
-stop_stack() { [ "${VT_KEEP_STACK:-}" = "1" ] || bash "$ROOT/deploy/scripts/stack.sh" down; }
-trap stop_stack EXIT
-# The supervisor runs in the foreground; Ctrl-C reaches it, it drains the services, then we stop the stack.
-trap '' INT TERM
-node "$ROOT/deploy/scripts/supervise.js" "$RUN_DIR/supervisor.pid" || true
+# The supervisor runs in the background of this script so that a signal sent to the script alone (SIGTERM
+# from npm, kill, a process manager) reaches it too; Ctrl-C in a terminal reaches both, and it stops once.
+node "$ROOT/deploy/scripts/supervise.js" "$RUN_DIR/supervisor.pid" &
+supervisor=$!
+trap 'kill -TERM "$supervisor" 2>/dev/null || true' INT TERM HUP
+# wait returns early (128+N) when a signal runs the trap; wait again until the supervisor has ended.
+while :; do
+  status=0
+  wait "$supervisor" || status=$?
+  kill -0 "$supervisor" 2>/dev/null || break
+done
+exit "$status"

@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # `npm test`: set up this machine, start the local stack, then lint, type-check and run the whole suite
 # against the real PostgreSQL, Redis, NATS and Temporal. Exits non-zero on any failure.
+# It stops the stack services it started (pass, fail or Ctrl-C) and leaves running those that were already
+# up; VT_KEEP_STACK=1 leaves running what it started too.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+source "$ROOT/deploy/scripts/run-stack.sh"
 bash "$ROOT/deploy/scripts/setup.sh"
 use_project_node
-bash "$ROOT/deploy/scripts/stack.sh" up
 cd "$ROOT"
+log "deploy scripts: node --test deploy/test (supervisor restarts, a clone under a private directory)"
+node --test --test-reporter=spec "$ROOT"/deploy/test/*.test.js
+stack_up_for_run
 log "lint (eslint, zero warnings) and format (prettier)"
 npx eslint . --max-warnings 0
 npx prettier --check . >/dev/null || { npx prettier --check . ; die "prettier: files need formatting (npm run format)"; }
