@@ -7,11 +7,12 @@ import { type EntityManager, pingDatabase } from '@vibetribe/database';
 import { createMetrics, createOpsRouter, httpMetrics } from '@vibetribe/runtime';
 import type { AppState, GatewayDeps } from './context';
 import { docsRoutes } from './docs';
-import { methodNotAllowed, routeNotFound, unsupportedMediaType } from './errors';
+import { unsupportedMediaType } from './errors';
 import { pingRedis } from './lib/redis';
 import { openApiDocument } from './openapi';
 import { accessLog } from './middleware/access-log';
 import { authenticate, VerifiedTokenCache } from './middleware/auth';
+import { allowedMethods } from './middleware/methods';
 import { problemMiddleware } from './middleware/problem';
 import { rateLimit } from './middleware/rate-limit';
 import { requestId } from './middleware/request-id';
@@ -38,14 +39,7 @@ export function createApp(deps: GatewayDeps): Koa<AppState> {
   const registry = createMetrics('gateway');
   const api = new Router<AppState>({ prefix: '/api/v1' });
   for (const routes of [authRoutes(deps), organizationRoutes(), accountRoutes(deps), postRoutes(deps)]) {
-    api.use(
-      routes.routes(),
-      routes.allowedMethods({
-        throw: true,
-        notImplemented: () => routeNotFound(),
-        methodNotAllowed: () => methodNotAllowed('see /api/v1/docs'),
-      }),
-    );
+    api.use(routes.routes());
   }
   let document: string | undefined;
   const docs = docsRoutes(() => (document ??= JSON.stringify(openApiDocument(deps.env.PUBLIC_URL))));
@@ -111,13 +105,7 @@ export function createApp(deps: GatewayDeps): Koa<AppState> {
       });
       await next();
     })
-    .use(api.routes())
-    .use(
-      api.allowedMethods({
-        throw: true,
-        notImplemented: () => routeNotFound(),
-        methodNotAllowed: () => methodNotAllowed('see /api/v1/docs'),
-      }),
-    );
+    .use(allowedMethods(api))
+    .use(api.routes());
   return app;
 }

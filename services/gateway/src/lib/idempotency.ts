@@ -4,14 +4,15 @@ import type { AppContext } from '../context';
 import { conflict, unprocessable, validationFailed } from '../errors';
 import { z } from './zod';
 
+const KEY = /^[\x21-\x7e]{1,255}$/;
+
 /** The optional header creating POSTs accept, as documented in OpenAPI. */
 export const IdempotencyHeaders = z.object({
-  'idempotency-key': z.string().min(1).max(255).optional().openapi({
-    description: 'Repeat-safe key: a repeat returns the first result and creates nothing (24 h).',
+  'idempotency-key': z.string().regex(KEY).optional().openapi({
+    description:
+      'Repeat-safe key (printable ASCII, no spaces, 1 to 255): a repeat in the same organization and endpoint returns the first result and creates nothing (24 h).',
   }),
 });
-
-const KEY = /^[\x21-\x7e]{1,255}$/;
 const TTL_MS = 24 * 3600 * 1000;
 
 /** A command's result: status and JSON body. */

@@ -1,26 +1,22 @@
-import { z } from '../../lib/zod';
+import { email, text, z } from '../../lib/zod';
 
-const email = z
-  .email()
-  .max(254)
-  .transform((e) => e.toLowerCase());
-const password = z.string().min(10, 'at least 10 characters').max(256);
+const password = text({ min: 10, max: 256 });
 
 export const RegisterBody = z
   .strictObject({
     email,
     password,
-    name: z.string().trim().min(1).max(120),
-    organization_name: z.string().trim().min(1).max(120).optional(),
+    name: text({ min: 1, max: 120, notBlank: true }),
+    organization_name: text({ min: 1, max: 120, notBlank: true }).optional(),
   })
   .openapi('RegisterRequest');
 
 export const LoginBody = z
-  .strictObject({ email, password: z.string().min(1).max(256) })
+  .strictObject({ email, password: text({ min: 1, max: 256 }) })
   .openapi('LoginRequest');
 
 export const RefreshBody = z
-  .strictObject({ refresh_token: z.string().min(20).max(200) })
+  .strictObject({ refresh_token: text({ min: 20, max: 200 }) })
   .openapi('RefreshRequest');
 
 export const UserSchema = z

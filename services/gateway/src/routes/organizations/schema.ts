@@ -1,22 +1,19 @@
 import { ROLES } from '@vibetribe/database';
-import { z } from '../../lib/zod';
+import { email, text, z } from '../../lib/zod';
 
 export const OrgParams = z.strictObject({ orgId: z.uuid() });
 export const MemberParams = z.strictObject({ orgId: z.uuid(), userId: z.uuid() });
 
 export const CreateOrgBody = z
-  .strictObject({ name: z.string().trim().min(1).max(120) })
+  .strictObject({ name: text({ min: 1, max: 120, notBlank: true }) })
   .openapi('CreateOrganizationRequest');
 export const UpdateOrgBody = z
-  .strictObject({ name: z.string().trim().min(1).max(120) })
+  .strictObject({ name: text({ min: 1, max: 120, notBlank: true }) })
   .openapi('UpdateOrganizationRequest');
 
 export const InviteBody = z
   .strictObject({
-    email: z
-      .email()
-      .max(254)
-      .transform((e) => e.toLowerCase()),
+    email,
     role: z.enum(ROLES).exclude(['owner']),
   })
   .openapi('InviteMemberRequest');

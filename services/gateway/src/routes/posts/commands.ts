@@ -16,7 +16,7 @@ import {
 import type { Actor, PublishPostInput } from '@vibetribe/workflows';
 import { LockMode } from '@mikro-orm/core';
 import type { GatewayDeps } from '../../context';
-import { conflict, notFound, validationFailed } from '../../errors';
+import { conflict, notFound, unprocessable } from '../../errors';
 import { requireRole } from '../../lib/access';
 import { resolveTargets } from './targets';
 import type { z } from '../../lib/zod';
@@ -91,10 +91,15 @@ export async function createPost(
   return post;
 }
 
-/** A `scheduled_at` a create or an edit asks for must lie ahead: 400 naming the field otherwise. */
+/**
+ * A `scheduled_at` a create or an edit asks for must lie ahead. 422, not 400: the time is well formed
+ * (the document cannot say "after now"), only too late; the field is named as a 400 would.
+ */
 export function assertFutureSchedule(scheduledAt: string | null | undefined): void {
   if (scheduledAt && new Date(scheduledAt).getTime() <= Date.now()) {
-    throw validationFailed([{ path: 'body.scheduled_at', message: 'must be in the future' }]);
+    throw unprocessable('schedule-in-past', 'scheduled_at must be in the future.', {
+      errors: [{ path: 'body.scheduled_at', message: 'must be in the future' }],
+    });
   }
 }
 

@@ -10,30 +10,10 @@ import {
   type TargetStatus,
   toDate,
 } from '@vibetribe/database';
-import { validationFailed } from '../../errors';
 import type { z } from '../../lib/zod';
+import { type Cursor, encodeCursor } from './cursor';
 import { type PostRow, presentPostRow } from './presenters';
 import type { ListPostsQuery } from './schema';
-
-/** Where the previous page ended: (created_at, id), newest first. */
-interface Cursor {
-  createdAt: Date;
-  id: string;
-}
-
-/** Opaque cursors: base64url of `<iso>|<uuid>`. */
-export const encodeCursor = (createdAt: Date, id: string) =>
-  Buffer.from(`${createdAt.toISOString()}|${id}`).toString('base64url');
-
-/** Parses a cursor; a tampered one is a 400, not a 500. */
-export function decodeCursor(raw: string): Cursor {
-  const [iso, id] = Buffer.from(raw, 'base64url').toString('utf8').split('|');
-  const createdAt = new Date(iso ?? '');
-  if (!id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(createdAt.getTime())) {
-    throw validationFailed([{ path: 'query.cursor', message: 'not a cursor this API issued' }]);
-  }
-  return { createdAt, id };
-}
 
 export type ListQuery = z.output<typeof ListPostsQuery>;
 

@@ -68,7 +68,8 @@ describe('posts', () => {
       token: owner.token,
       body: { version: 2, scheduled_at: '2020-01-01T00:00:00Z' },
     });
-    expect(past.status).toBe(400);
+    expect(past.status).toBe(422);
+    expect(past.body.type).toMatch(/schedule-in-past$/);
 
     const stale = await gw.api('PUT', `/api/v1/posts/${id}`, {
       token: owner.token,
@@ -94,7 +95,9 @@ describe('posts', () => {
       token: owner.token,
       body: { content: 'x', target_account_ids: [accountId], scheduled_at: '2020-01-01T00:00:00Z' },
     });
-    expect(past.status).toBe(400);
+    // Well formed but too late: 422, naming the field.
+    expect(past.status).toBe(422);
+    expect(past.body).toMatchObject({ errors: [{ path: 'body.scheduled_at' }] });
     const noOffset = await gw.api('POST', '/api/v1/posts', {
       token: owner.token,
       body: { content: 'x', target_account_ids: [accountId], scheduled_at: '2030-01-01T00:00:00' },

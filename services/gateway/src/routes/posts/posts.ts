@@ -16,7 +16,8 @@ import {
   retryPost,
   updatePost,
 } from './commands';
-import { decodeCursor, type ListQuery, listPosts } from './list';
+import { decodeCursor } from './cursor';
+import { type ListQuery, listPosts } from './list';
 import { presentPost, presentTimelineEntry } from './presenters';
 import {
   CreatePostBody,

@@ -1,23 +1,23 @@
 import { POST_STATUSES, TARGET_STATUSES } from '@vibetribe/database';
-import { PLATFORMS } from '@vibetribe/platforms';
-import { z } from '../../lib/zod';
+import { type Platform, PLATFORMS } from '@vibetribe/platforms';
+import { text, TIME_ZONES, z } from '../../lib/zod';
+import { CURSOR } from './cursor';
 
 const isoWithOffset = z.iso
   .datetime({ offset: true })
   .openapi({ description: 'ISO-8601 with an offset, e.g. 2026-12-01T09:00:00+01:00' });
+// The document lists them, so a client (and Schemathesis) knows exactly which names are taken.
 const timezone = z
-  .string()
-  .max(64)
-  .refine((tz) => {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: tz });
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'must be an IANA time zone, e.g. Europe/Paris');
+  .enum(TIME_ZONES, 'must be an IANA time zone, e.g. Europe/Paris')
+  .openapi({ description: 'An IANA time zone, e.g. Europe/Paris' });
+// A strict object rather than a record, so the document says no other key is taken.
 const platformContent = z
-  .partialRecord(z.enum(PLATFORMS), z.string().max(70_000))
+  .strictObject(
+    Object.fromEntries(PLATFORMS.map((p) => [p, text({ max: 70_000 }).optional()])) as Record<
+      Platform,
+      z.ZodOptional<ReturnType<typeof text>>
+    >,
+  )
   .openapi({ description: 'Per-platform text that replaces `content` for that platform' });
 
 export const PostParams = z.strictObject({ id: z.uuid() });
@@ -31,7 +31,7 @@ export const OrgHeader = z.object({
 
 export const CreatePostBody = z
   .strictObject({
-    content: z.string().max(70_000),
+    content: text({ max: 70_000 }),
     target_account_ids: z.array(z.uuid()).min(1).max(20),
     scheduled_at: isoWithOffset.optional(),
     timezone: timezone.optional(),
@@ -42,8 +42,9 @@ export const CreatePostBody = z
 
 export const UpdatePostBody = z
   .strictObject({
-    version: z.number().int().min(1),
-    content: z.string().max(70_000).optional(),
+    // posts.version is an int4.
+    version: z.number().int().min(1).max(2_147_483_647),
+    content: text({ max: 70_000 }).optional(),
     target_account_ids: z.array(z.uuid()).min(1).max(20).optional(),
     scheduled_at: isoWithOffset
       .nullable()
@@ -62,7 +63,11 @@ export const ListPostsQuery = z.strictObject({
   account_id: z.uuid().optional(),
   platform: z.enum(PLATFORMS).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().max(200).optional(),
+  cursor: z
+    .string()
+    .regex(CURSOR, 'not a cursor this API issued')
+    .optional()
+    .openapi({ description: "A page's `next_cursor`" }),
 });
 
 const TargetSchema = z.object({
