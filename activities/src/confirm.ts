@@ -90,7 +90,8 @@ export async function announcePublished(deps: ActivityDeps, call: Call, confirme
     await announceOutcome(deps, ended.post, { ...ended, round: call.input.round });
     return;
   }
-  const post = await readPost(deps.orm.em.fork(), call.input.postId);
+  // Best effort, as every event: the row is the record.
+  const post = await readPost(deps.orm.em.fork(), call.input.postId).catch(() => null);
   if (!post) return;
   await announce(deps, post, {
     previousStatus: post.status,

@@ -21,6 +21,8 @@ export interface ActivityDeps {
   commitWaitAttempts?: number;
   /** How far before the ledger intent a reconciliation looks for our post. Default 30 s. */
   lookupSkewMs?: number;
+  /** How long a publish step waits for the database to answer again (`DEPENDENCY_WAIT_MS`). */
+  dependencyWaitMs?: number;
 }
 
 /** A media loader that downloads the stored URL. */

@@ -13,6 +13,7 @@ import {
   renewLease,
   takeLease,
 } from './ledger';
+import { untilAvailable } from './dependency';
 import type { Call } from './start';
 
 export type Published = Extract<PublishTargetResult, { kind: 'published' }>;
@@ -37,7 +38,7 @@ async function findOrCreate(
       return { result: found, reused: true };
     }
   }
-  await countCall(deps.orm.em.fork(), ledger.id);
+  await untilAvailable(deps, 'counting the call', () => countCall(deps.orm.em.fork(), ledger.id));
   const result = await connector.publish({
     account,
     text,
@@ -63,9 +64,9 @@ async function holdCall(
   const em = deps.orm.em.fork();
   const deadline = Date.now() + (CALL_LEASE_S + 5) * 1_000;
   for (;;) {
-    const held = await takeLease(em, clientRef);
+    const held = await untilAvailable(deps, 'taking the call', () => takeLease(em, clientRef));
     if (held) return { held };
-    const ledger = await readLedger(em, clientRef);
+    const ledger = await untilAvailable(deps, 'reading the ledger', () => readLedger(em, clientRef));
     if (!ledger) throw new Error(`ledger row ${clientRef} vanished`);
     if (ledger.state === 'confirmed') return { confirmed: ledger };
     if (Date.now() > deadline) {
@@ -104,7 +105,7 @@ export async function callPlatform(
       (CALL_LEASE_S * 1_000) / 3,
     );
     try {
-      const prepared = await preparePost(deps, call.target);
+      const prepared = await untilAvailable(deps, 'reading the media', () => preparePost(deps, call.target));
       const media = await uploadMedia(deps, prepared);
       outcome = await findOrCreate(deps, lease.held, call, prepared, media);
     } catch (err) {
@@ -114,7 +115,10 @@ export async function callPlatform(
       clearInterval(renew);
     }
   }
-  const confirmed = await confirm(deps.orm.em, call, outcome.result, outcome.reused);
+  // The platform has the post: this waits for the database rather than fail a published target.
+  const confirmed = await untilAvailable(deps, 'confirming the call', () =>
+    confirm(deps.orm.em, call, outcome.result, outcome.reused),
+  );
   const { attempts } = confirmed;
   const { result, reused } = outcome;
   return {

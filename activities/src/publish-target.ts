@@ -6,6 +6,7 @@ import { currentAttempt, withHeartbeat } from './context';
 import type { ActivityDeps } from './deps';
 import { callPlatform } from './platform-call';
 import { announce, auditActor } from './post-rows';
+import { untilAvailable } from './dependency';
 import { begin } from './start';
 
 const RECORD_FAILED_ATTEMPT = statement(
@@ -37,7 +38,7 @@ async function recordFailedAttempt(deps: ActivityDeps, targetId: string, err: un
 export function publishTarget(deps: ActivityDeps) {
   return (input: PublishTargetInput): Promise<PublishTargetResult> =>
     withHeartbeat(async () => {
-      const begun = await begin(deps, input);
+      const begun = await untilAvailable(deps, 'starting the attempt', () => begin(deps, input));
       if ('done' in begun) return begun.done;
       const { call, marked } = begun;
       // The `publishing` event goes out beside the platform call rather than before it: the post's
@@ -60,7 +61,9 @@ export function publishTarget(deps: ActivityDeps) {
           { err, targetId: input.targetId, attempt: currentAttempt() },
           'publish attempt failed',
         );
-        await recordFailedAttempt(deps, input.targetId, err);
+        await untilAvailable(deps, 'recording the failed attempt', () =>
+          recordFailedAttempt(deps, input.targetId, err),
+        );
         throw toActivityFailure(err);
       } finally {
         await announced;

@@ -15,6 +15,7 @@ export const PUBLISH_ERROR_TYPES = {
   retryable: 'PlatformUnavailable',
   inFlight: 'PublishInFlight',
   notCommitted: 'PostNotCommitted',
+  dependencyUnavailable: 'DependencyUnavailable',
 } as const;
 
 /** The stable `kind` a failed target shows (status query, outcome, audit) for each failure type. */
@@ -26,6 +27,7 @@ export const FAILURE_KINDS: Readonly<Record<string, string>> = {
   [PUBLISH_ERROR_TYPES.rateLimited]: 'rate_limited',
   [PUBLISH_ERROR_TYPES.retryable]: 'retryable',
   [PUBLISH_ERROR_TYPES.inFlight]: 'retryable',
+  [PUBLISH_ERROR_TYPES.dependencyUnavailable]: 'dependency_unavailable',
 };
 
 /** Failure types a publish retry policy must not retry. */
@@ -34,6 +36,7 @@ export const NON_RETRYABLE_PUBLISH_ERRORS: readonly string[] = [
   PUBLISH_ERROR_TYPES.auth,
   PUBLISH_ERROR_TYPES.duplicate,
   PUBLISH_ERROR_TYPES.permanent,
+  PUBLISH_ERROR_TYPES.dependencyUnavailable,
 ];
 
 /** Why a publishing round started, as the audit trail and the status event say it. */

@@ -48,7 +48,8 @@ async function main(): Promise<void> {
     checks: {
       postgres: () => pingDatabase(orm),
       nats: () => pingEventBus(bus.nc),
-      temporal: () => connection.healthService.check({}),
+      // Bounded on the connection too, so a check against a server that is down ends, not only its wait.
+      temporal: () => connection.withDeadline(Date.now() + 800, () => connection.healthService.check({})),
       polling: () =>
         worker.getState() === 'RUNNING'
           ? Promise.resolve()
