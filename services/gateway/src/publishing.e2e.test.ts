@@ -237,7 +237,7 @@ describe('publishing end to end: REST gateway, Temporal, worker, X emulator', ()
       body: { version: publishing.version, content: 'too late' },
     });
     expect(edit.status).toBe(409);
-    expect(edit.body).toMatchObject({ status: 'publishing' });
+    expect(edit.body).toMatchObject({ status: 409, post_status: 'publishing' });
     expect(edit.body.type).toMatch(/post-locked$/);
     const del = await gw.api('DELETE', `/api/v1/posts/${post.id}`, { token: owner.token });
     expect(del.status).toBe(409);
@@ -252,7 +252,7 @@ describe('publishing end to end: REST gateway, Temporal, worker, X emulator', ()
       body: { version: published.version, scheduled_at: inMs(60_000).toISOString() },
     });
     expect(after.status).toBe(409);
-    expect(after.body).toMatchObject({ status: 'published' });
+    expect(after.body).toMatchObject({ status: 409, post_status: 'published' });
     expect(after.body.type).toMatch(/post-locked$/);
     const final = (await get(post.id)).body;
     expect(final).toMatchObject({ content: text, version: publishing.version, status: 'published' });

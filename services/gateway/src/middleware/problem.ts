@@ -43,14 +43,16 @@ export function problemMiddleware(logger: Logger): Middleware {
       for (const [k, v] of Object.entries(problem.headers)) ctx.set(k, v);
       ctx.type = 'application/problem+json';
       ctx.body = {
+        // A problem's own members first, so the standard ones (status above all) cannot be overwritten.
+        ...problem.extra,
         type: problem.typeUri,
         title: problem.title,
         status: problem.status,
         detail: problem.message,
         instance: ctx.path,
         request_id: ctx.state.requestId as string,
-        ...problem.extra,
       };
+
     }
   };
 }

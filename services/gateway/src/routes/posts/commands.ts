@@ -120,13 +120,13 @@ export async function updatePost(
   }
   if (!isEditable(post.status)) {
     throw conflict('post-locked', `The post is ${post.status}; it can no longer be edited.`, {
-      status: post.status,
+      post_status: post.status,
     });
   }
   // What a retry applies to is retried, not rescheduled (only `failed` is still editable).
   if (canRetry(post.status) && body.scheduled_at !== undefined) {
     throw conflict('post-failed', 'A failed post is retried (POST /posts/{id}/retry), not rescheduled.', {
-      status: post.status,
+      post_status: post.status,
     });
   }
   const contentChanged =
@@ -193,7 +193,7 @@ export async function deletePost(
   const { post } = await lockPost(em, userId, postId, 'editor');
   if (post.status === 'publishing')
     throw conflict('post-locked', 'The post is being published; it cannot be deleted now.', {
-      status: post.status,
+      post_status: post.status,
     });
   const actor: Actor = { type: 'user', id: userId };
   const hadWorkflow = WORKFLOW_POST_STATUSES.includes(post.status);
@@ -219,7 +219,7 @@ export async function publishPostNow(
     throw conflict(
       'post-locked',
       `The post is ${post.status}; only drafts and scheduled posts can be published now.`,
-      { status: post.status },
+      { post_status: post.status },
     );
   }
   const actor: Actor = { type: 'user', id: userId };
@@ -247,7 +247,7 @@ export async function retryPost(
     throw conflict(
       'not-retryable',
       `The post is ${post.status}; only failed or partially published posts can be retried.`,
-      { status: post.status },
+      { post_status: post.status },
     );
   }
   const actor: Actor = { type: 'user', id: userId };

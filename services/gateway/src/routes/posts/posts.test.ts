@@ -77,6 +77,10 @@ describe('posts', () => {
     });
     expect(stale.status).toBe(409);
     expect(stale.body.type).toMatch(/stale-version$/);
+    // A problem's own members never replace the standard ones: `status` stays the HTTP status.
+    const retry = await gw.api('POST', `/api/v1/posts/${id}/retry`, { token: owner.token });
+    expect(retry.body).toMatchObject({ status: 409, post_status: 'draft' });
+    expect(retry.body.type).toMatch(/not-retryable$/);
 
     const detail = await gw.api('GET', `/api/v1/posts/${id}`, { token: owner.token });
     // The list reads rows, the detail reads entities: both must present a post identically.
