@@ -52,7 +52,6 @@ export function problemMiddleware(logger: Logger): Middleware {
         instance: ctx.path,
         request_id: ctx.state.requestId as string,
       };
-
     }
   };
 }
