@@ -197,7 +197,8 @@ export async function publishPostWorkflow(input: PublishPostInput): Promise<Publ
         () => flow.retry !== undefined || flow.cancel !== undefined,
         input.retryWindowMs ?? DEFAULT_RETRY_WINDOW_MS,
       );
-      if (flow.cancel) await bookkeeping.markCancelled(flow.cancel);
+      // A cancel closes the retry window (written once: a cancel taken during the round already was).
+      if (flow.cancel) await (flow.cancelling ??= bookkeeping.markCancelled(flow.cancel));
       if (!flow.retry || flow.cancel) break;
       await runRound(round, 'retry', flow.retry.actor);
     }

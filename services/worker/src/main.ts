@@ -14,10 +14,15 @@ async function main(): Promise<void> {
   const logger = createLogger('worker', env.LOG_LEVEL);
   installTemporalRuntime(logger, env.LOG_LEVEL === 'debug' || env.LOG_LEVEL === 'trace' ? 'DEBUG' : 'INFO');
 
-  const orm = await initOrm(env.DATABASE_URL, { pool: { min: 0, max: env.DATABASE_POOL_MAX } });
-  await migrate(orm);
-  const bus = await connectEventBus({ servers: env.NATS_URL, name: 'vibetribe-worker' });
-  const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
+  // Independent connections, made at once: a restarted worker is polling again in about a second.
+  const [orm, bus, connection] = await Promise.all([
+    initOrm(env.DATABASE_URL, { pool: { min: 0, max: env.DATABASE_POOL_MAX } }).then(async (o) => {
+      await migrate(o);
+      return o;
+    }),
+    connectEventBus({ servers: env.NATS_URL, name: 'vibetribe-worker' }),
+    NativeConnection.connect({ address: env.TEMPORAL_ADDRESS }),
+  ]);
   const worker = await createPublishingWorker(
     {
       connection,
