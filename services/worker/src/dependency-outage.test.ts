@@ -74,7 +74,11 @@ describe('our own dependencies restart during a publishing burst (private Postgr
       for (const handle of handles) {
         const d = await handle.describe();
         if (d.status.name === 'COMPLETED') continue;
-        const raw = d.raw.pendingActivities?.map((a) => ({ state: a.state, attempt: a.attempt, failure: a.lastFailure?.message }));
+        const raw = d.raw.pendingActivities?.map((a) => ({
+          state: a.state,
+          attempt: a.attempt,
+          failure: a.lastFailure?.message,
+        }));
         console.warn(`${handle.workflowId} ${d.status.name} ${JSON.stringify(raw)}`);
       }
     }
