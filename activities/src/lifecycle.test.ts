@@ -71,7 +71,7 @@ const statusOf = async (post: Post, target: PostTarget) => {
 };
 
 const auditOf = async (post: Post) =>
-  (await orm.em.fork().find(AuditEvent, { subjectId: post.id }, { orderBy: { createdAt: 'asc' } })).map(
+  (await orm.em.fork().find(AuditEvent, { subjectId: post.id }, { orderBy: { seq: 'asc' } })).map(
     (a) => a.action,
   );
 

@@ -49,7 +49,7 @@ const inMs = (ms: number) => new Date(Date.now() + ms);
 async function timeline(post: SeededPost) {
   const rows = await h.orm.em
     .fork()
-    .find(AuditEvent, { subjectId: post.postId }, { orderBy: { createdAt: 'asc' } });
+    .find(AuditEvent, { subjectId: post.postId }, { orderBy: { seq: 'asc' } });
   return rows.map((a) => ({ action: a.action, actor: a.actorType, data: a.data }));
 }
 

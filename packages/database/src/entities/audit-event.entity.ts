@@ -30,6 +30,10 @@ export class AuditEvent extends BaseEntity {
   @Property({ type: 'json' })
   data: Record<string, unknown>;
 
+  /** The order entries were written in (a database sequence); a timeline is read in it. */
+  @Property({ type: 'bigint', defaultRaw: `nextval('audit_events_seq_seq')`, nullable: true })
+  seq?: string;
+
   constructor(
     organization: Organization,
     init: {

@@ -8,7 +8,7 @@ export async function readRows(orm: MikroORM, seeded: SeededPost) {
   const post = await em.findOneOrFail(Post, seeded.postId);
   const target = await em.findOneOrFail(PostTarget, seeded.targetId, { populate: ['account'] });
   const ledger = await em.find(PublishLedger, { target: seeded.targetId });
-  const audit = await em.find(AuditEvent, { subjectId: seeded.postId }, { orderBy: { createdAt: 'asc' } });
+  const audit = await em.find(AuditEvent, { subjectId: seeded.postId }, { orderBy: { seq: 'asc' } });
   return { post, target, ledger, actions: audit.map((a) => a.action) };
 }
 

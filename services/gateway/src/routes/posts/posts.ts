@@ -171,7 +171,7 @@ export function postRoutes(deps: GatewayDeps): Router<AppState> {
       const events = await em.find(
         AuditEvent,
         { subjectType: 'post', subjectId: post.id },
-        { orderBy: { createdAt: 'asc', id: 'asc' } },
+        { orderBy: { seq: 'asc' } },
       );
       ctx.body = { ...presentPost(post), timeline: events.map(presentTimelineEntry) };
     },
