@@ -3,8 +3,7 @@ import {
   type PostStatus,
   runStatement,
   statement,
-  type TargetError,
-  type TargetStatus,
+  type TargetJson,
   toDate,
 } from '@vibetribe/database';
 
@@ -15,17 +14,7 @@ import {
  */
 
 /** A post target as the activities use it. */
-export interface TargetRow {
-  id: string;
-  accountId: string;
-  platform: string;
-  status: TargetStatus;
-  platformPostId: string | null;
-  platformUrl: string | null;
-  lastError: TargetError | null;
-  attempts: number;
-  publishedAt: string | null;
-}
+export type TargetRow = TargetJson;
 
 /** A post with its targets (ordered by creation). */
 export interface PostRow {
@@ -44,7 +33,8 @@ const POST_WITH_TARGETS = `select p.id, p.organization_id as "organizationId", p
     coalesce((select json_agg(json_build_object(
       'id', t.id, 'accountId', t.account_id, 'platform', t.platform, 'status', t.status,
       'platformPostId', t.platform_post_id, 'platformUrl', t.platform_url, 'lastError', t.last_error,
-      'attempts', t.attempts, 'publishedAt', t.published_at) order by t.created_at, t.id)
+      'attempts', t.attempts, 'publishedAt', t.published_at, 'createdAt', t.created_at)
+      order by t.created_at, t.id)
     from post_targets t where t.post_id = p.id), '[]'::json) as targets
   from posts p where p.id = ?`;
 

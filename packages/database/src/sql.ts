@@ -1,4 +1,5 @@
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
+import type { TargetError, TargetStatus } from './entities/post-target.entity';
 
 /**
  * A raw statement for a hot path, with a name that says what it does. `text` uses `?` placeholders.
@@ -40,4 +41,21 @@ export function toDate(value: Date | string | null): Date | null {
   const date = new Date(value.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'));
   if (Number.isNaN(date.getTime())) throw new Error(`not a timestamp: ${value}`);
   return date;
+}
+
+/**
+ * A post target as a statement aggregates it with `json_build_object` (timestamps as ISO text): the
+ * one row shape the gateway's list and the publishing activities read.
+ */
+export interface TargetJson {
+  id: string;
+  accountId: string;
+  platform: string;
+  status: TargetStatus;
+  platformPostId: string | null;
+  platformUrl: string | null;
+  attempts: number;
+  lastError: TargetError | null;
+  publishedAt: string | null;
+  createdAt: string;
 }

@@ -6,8 +6,7 @@ import {
   type Role,
   runStatement,
   statement,
-  type TargetError,
-  type TargetStatus,
+  type TargetJson,
   toDate,
 } from '@vibetribe/database';
 import type { z } from '../../lib/zod';
@@ -16,20 +15,6 @@ import { type PostRow, presentPostRow } from './presenters';
 import type { ListPostsQuery } from './schema';
 
 export type ListQuery = z.output<typeof ListPostsQuery>;
-
-/** A target as the list statement aggregates it (json_build_object: timestamps as ISO text). */
-interface TargetJson {
-  id: string;
-  accountId: string;
-  platform: string;
-  status: TargetStatus;
-  platformPostId: string | null;
-  platformUrl: string | null;
-  attempts: number;
-  lastError: TargetError | null;
-  publishedAt: string | null;
-  createdAt: string;
-}
 
 /**
  * One row of the list statement: the caller's role and the organization's posts version, then (when
