@@ -39,7 +39,8 @@ export function isDependencyError(err: unknown): boolean {
   return false;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Resolves after `ms`. */
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Runs a database step of a publish, and again while the database cannot be reached (backoff from

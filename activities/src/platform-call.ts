@@ -13,7 +13,7 @@ import {
   renewLease,
   takeLease,
 } from './ledger';
-import { untilAvailable } from './dependency';
+import { sleep, untilAvailable } from './dependency';
 import type { Call } from './start';
 
 export type Published = Extract<PublishTargetResult, { kind: 'published' }>;
@@ -48,9 +48,6 @@ async function findOrCreate(
   });
   return { result, reused: false };
 }
-
-/** Resolves after `ms`. */
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Takes the lease on the call, or finds it done: another live attempt (a zombie worker's) holding it

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import { PUBLISHABLE_POST_STATUSES, recordPostAudit, runStatement, statement } from '@vibetribe/database';
+import { WORKFLOW_POST_STATUSES, recordPostAudit, runStatement, statement } from '@vibetribe/database';
 import { PUBLISH_ERROR_TYPES, type PublishTargetInput, type PublishTargetResult } from '@vibetribe/workflows';
 import { stillWaitingForCommit } from './commit-wait';
 import type { TargetContext } from './content';
@@ -103,7 +103,7 @@ export async function begin(deps: ActivityDeps, input: PublishTargetInput): Prom
       });
     }
     // A published target is returned as it is (below); any other makes no call on a post that stopped.
-    const stopped = post.deletedAt !== null || !PUBLISHABLE_POST_STATUSES.includes(post.status);
+    const stopped = post.deletedAt !== null || !WORKFLOW_POST_STATUSES.includes(post.status);
     if (target.status !== 'published' && (stopped || target.status === 'cancelled')) {
       await runStatement(tx, CANCEL_TARGET, [targetId]);
       return { done: { kind: 'cancelled', targetId } };
@@ -136,7 +136,7 @@ export async function begin(deps: ActivityDeps, input: PublishTargetInput): Prom
       target: loaded,
       freshIntent: loaded.ledgerState === null && started?.fresh === true,
     };
-    if (post.status === 'publishing' || !PUBLISHABLE_POST_STATUSES.includes(post.status)) return { call };
+    if (post.status === 'publishing' || !WORKFLOW_POST_STATUSES.includes(post.status)) return { call };
     const previous = post.status;
     recordPostAudit(tx, post, 'publishing', auditActor(input.actor), {
       reason: input.reason,

@@ -15,18 +15,13 @@ export const LOCKED_POST_STATUSES: readonly PostStatus[] = [
   'cancelled',
 ];
 
-/** Statuses from which a publishing round may start (`publishing`: a round already under way, or retried). */
-export const PUBLISHABLE_POST_STATUSES: readonly PostStatus[] = [
-  'scheduled',
-  'publishing',
-  'failed',
-  'partially_published',
-];
-
 /** Statuses a `retry` applies to: some target failed. */
 export const RETRYABLE_POST_STATUSES: readonly PostStatus[] = ['failed', 'partially_published'];
 
-/** Statuses with a running workflow (waiting for its time, or for a retry). */
+/**
+ * Statuses with a running workflow (waiting for its time, publishing, or waiting for a retry); a
+ * publishing round may start from any of them (`publishing`: a round under way, or retried).
+ */
 export const WORKFLOW_POST_STATUSES: readonly PostStatus[] = [
   'scheduled',
   'publishing',
@@ -41,9 +36,6 @@ export const FINAL_POST_STATUSES: readonly PostStatus[] = [
   'failed',
   'cancelled',
 ];
-
-/** Target statuses a new round (or a cancel) still acts on. */
-export const OPEN_TARGET_STATUSES: readonly TargetStatus[] = ['pending', 'publishing', 'failed'];
 
 /** True when the post may be edited (content, time, targets). */
 export const isEditable = (status: PostStatus): boolean => !LOCKED_POST_STATUSES.includes(status);
