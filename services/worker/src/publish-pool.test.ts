@@ -28,8 +28,8 @@ function connectionsInUse(): number {
 
 describe("the worker's database pool cannot run dry (default settings)", () => {
   test('10 concurrent posts of 20 targets each: all published once, no connection held across a call', async () => {
-    // The platform takes half a second on every request: a connection held across the call would show.
-    h.emulator.setFaults({ latencyMs: 500 });
+    // The platform takes 1.5 s on every request: a connection held across the call would show.
+    h.emulator.setFaults({ latencyMs: 1_500 });
     const posts = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
         h.seed({ scheduledAt: null, targets: 20, text: `pool ${i} ${randomUUID()}` }),
@@ -51,8 +51,10 @@ describe("the worker's database pool cannot run dry (default settings)", () => {
     );
     expect(peak).toBeGreaterThan(0);
     expect(peak).toBeLessThan(main.env.DATABASE_POOL_MAX);
-    // 20 publishes at a time, each mostly waiting on the platform: most of the time no connection is out.
-    expect(mean).toBeLessThan(5);
+    // 20 publishes at a time, each mostly waiting on the platform. Holding a connection across the
+    // call would keep about 20 out; the database work around it (slower on a loaded machine) keeps
+    // far fewer.
+    expect(mean).toBeLessThan(10);
     expect(h.emulator.stats().creates.accepted).toBe(200);
     for (const p of posts) {
       expect(postsOf(h.emulator, p)).toHaveLength(1);
