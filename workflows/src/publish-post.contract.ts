@@ -62,3 +62,9 @@ export const retrySignal = defineSignal<[{ actor?: Actor }]>('retry');
 export const statusQuery = defineQuery<PublishStatus>('status');
 /** Synchronous reschedule: rejected (not merely ignored) when publishing has begun or the time is not ahead. */
 export const rescheduleUpdate = defineUpdate<PublishStatus, [RescheduleRequest]>('rescheduleSync');
+/**
+ * A medium a post uses finished processing (sent by the media service after its Bull job settles).
+ * The workflow re-checks the post's media when it is due; this signal only wakes it early.
+ */
+export const mediaStatusSignal =
+  defineSignal<[{ mediaId: string; status: 'ready' | 'failed' }]>('mediaStatus');
