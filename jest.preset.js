@@ -1,3 +1,9 @@
+/**
+ * ES-module-only packages (file-type and what it imports): jest runs CommonJS, so swc compiles them too.
+ * Production Node loads them natively with import().
+ */
+const ESM_PACKAGES = ['file-type', 'strtok3', 'token-types', 'uint8array-extras', '@tokenizer', '@borewit'];
+
 /** Shared jest settings: every workspace's jest.config.js spreads this. Tests are TypeScript run through swc. */
 module.exports = {
   testEnvironment: 'node',
@@ -15,7 +21,12 @@ module.exports = {
         module: { type: 'commonjs' },
       },
     ],
+    [`/node_modules/(${ESM_PACKAGES.join('|')})/.+\\.js$`]: [
+      '@swc/jest',
+      { jsc: { target: 'es2022' }, module: { type: 'commonjs' } },
+    ],
   },
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
   setupFiles: [require.resolve('./packages/testing/jest/setup-env.js')],
   testTimeout: 60_000,
 };

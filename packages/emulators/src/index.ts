@@ -1,3 +1,9 @@
 export { startXEmulator, type XEmulator, type XEmulatorOptions } from './x/x-emulator';
 export * from './x/x-types';
 export { DEFAULT_SETTINGS as X_EMULATOR_DEFAULTS } from './x/x-state';
+export {
+  startCloudinaryEmulator,
+  type CloudinaryEmulator,
+  type CloudinaryEmulatorOptions,
+} from './cloudinary/cloudinary-emulator';
+export type { CloudinaryAsset, CloudinaryStats } from './cloudinary/cloudinary-types';

@@ -1,3 +1,4 @@
 export * from './keys';
 export * from './processes';
 export * from './time-skipping';
+export * from './media-fixtures';

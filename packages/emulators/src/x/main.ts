@@ -1,22 +1,11 @@
+import { portFromEnv, runUntilSignalled } from '../http/serve';
 import { startXEmulator } from './x-emulator';
 
 // Standalone: `node dist/x/main.js`; X_EMULATOR_PORT (default 4010), X_EMULATOR_HOST (default 127.0.0.1).
 async function main(): Promise<void> {
-  const port = Number(process.env.X_EMULATOR_PORT ?? '4010');
-  if (!Number.isInteger(port) || port < 0 || port > 65_535)
-    throw new Error(`X_EMULATOR_PORT is not a port: ${port}`);
+  const port = portFromEnv('X_EMULATOR_PORT', 4010);
   const emulator = await startXEmulator({ port, host: process.env.X_EMULATOR_HOST ?? '127.0.0.1' });
-  process.stdout.write(
-    `${JSON.stringify({ level: 'info', service: 'x-emulator', url: emulator.url, msg: 'listening' })}\n`,
-  );
-  const stop = () => {
-    emulator.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  runUntilSignalled('x-emulator', emulator, { url: emulator.url });
 }
 
 main().catch((err: unknown) => {

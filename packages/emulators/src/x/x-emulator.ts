@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import { type AddressInfo } from 'node:net';
+import { listen } from '../http/serve';
 import { dispatch } from './x-dispatch';
 import { XState } from './x-state';
 import {
@@ -46,18 +46,10 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
   });
   // Outlive the client's idle keep-alive so a reused socket is never closed under a request.
   server.keepAliveTimeout = 10_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = await listen(server, port, host);
 
   return {
-    url: `http://${urlHost}:${address.port}`,
+    url,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
