@@ -47,7 +47,7 @@ export const mediaStorageEnv = {
 };
 
 /** The parsed storage keys. */
-export type MediaStorageEnv = { [K in keyof typeof mediaStorageEnv]: z.output<(typeof mediaStorageEnv)[K]> };
+export type MediaStorageEnv = z.output<z.ZodObject<typeof mediaStorageEnv>>;
 
 /**
  * The Cloudinary account the environment names, or undefined for local disk. CLOUDINARY_URL wins when

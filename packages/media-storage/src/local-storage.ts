@@ -22,7 +22,7 @@ export class LocalStorage implements MediaStorage {
 
   constructor(
     root: string,
-    private readonly signer: MediaUrlSigner,
+    readonly signer: MediaUrlSigner,
     private readonly defaultTtlS = DEFAULT_URL_TTL_S,
   ) {
     this.root = resolve(root);

@@ -35,5 +35,6 @@ export function transformFromQuery(get: (name: string) => string | undefined): T
     format: get('f'),
     quality: q === undefined || q === 'auto' ? q : int(q),
   });
-  return parsed.success ? parsed.data : undefined;
+  if (!parsed.success) return undefined;
+  return Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined));
 }

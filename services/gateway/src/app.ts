@@ -17,16 +17,22 @@ import { problemMiddleware } from './middleware/problem';
 import { rateLimit } from './middleware/rate-limit';
 import { requestId } from './middleware/request-id';
 import { accountRoutes } from './routes/accounts/accounts';
+import { serveFiles } from './routes/media/files';
+import { mediaRoutes } from './routes/media/media';
 import { authRoutes } from './routes/auth/auth';
 import { organizationRoutes } from './routes/organizations/organizations';
 import { postRoutes } from './routes/posts/posts';
+
+/** The routes that take multipart/form-data (streamed by their own handler, never buffered). */
+const MULTIPART_PATHS = new Set(['/api/v1/media/upload', '/api/v1/media/upload-multiple']);
 
 /** JSON in, JSON out: other bodies on JSON routes are 415. */
 const requireJson: Middleware = async (ctx, next) => {
   if (
     ['POST', 'PUT', 'PATCH'].includes(ctx.method) &&
     ctx.request.length &&
-    !ctx.is('application/json', 'application/*+json')
+    !ctx.is('application/json', 'application/*+json') &&
+    !MULTIPART_PATHS.has(ctx.path)
   ) {
     throw unsupportedMediaType('Send application/json.');
   }
@@ -38,7 +44,13 @@ export function createApp(deps: GatewayDeps): Koa<AppState> {
   const app = new Koa<AppState>({ proxy: deps.env.TRUST_PROXY });
   const registry = createMetrics('gateway');
   const api = new Router<AppState>({ prefix: '/api/v1' });
-  for (const routes of [authRoutes(deps), organizationRoutes(), accountRoutes(deps), postRoutes(deps)]) {
+  for (const routes of [
+    authRoutes(deps),
+    organizationRoutes(),
+    accountRoutes(deps),
+    postRoutes(deps),
+    mediaRoutes(deps),
+  ]) {
     api.use(routes.routes());
   }
   let document: string | undefined;
@@ -69,6 +81,7 @@ export function createApp(deps: GatewayDeps): Koa<AppState> {
       }),
     )
     .use(ops.routes())
+    .use(serveFiles(deps.media.storage))
     .use(authenticate(deps.tokens, new VerifiedTokenCache(env.AUTH_TOKEN_CACHE_SIZE)))
     .use(
       rateLimit(deps.redis, deps.logger, [

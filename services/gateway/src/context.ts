@@ -1,7 +1,9 @@
+import type { Queue } from 'bull';
 import type { Redis } from 'ioredis';
 import type { Context, Middleware, Next, ParameterizedContext } from 'koa';
 import type { Logger } from 'pino';
 import type { EntityManager, MikroORM } from '@vibetribe/database';
+import type { MediaLimits, MediaStorage, ProcessMediaJob } from '@vibetribe/media-storage';
 import type { SecretBox, TokenConfig } from '@vibetribe/runtime';
 import type { GatewayEnv } from './env';
 import type { PostScheduler } from './lib/scheduler';
@@ -18,6 +20,15 @@ export interface GatewayDeps {
   events: EventSink;
   /** Extra readiness probes (Temporal, NATS), by component name. */
   readiness: Record<string, () => Promise<unknown>>;
+  media: MediaDeps;
+}
+
+/** Where uploads go and how they are checked: the storage driver, the size limits, the processing queue. */
+export interface MediaDeps {
+  storage: MediaStorage;
+  limits: MediaLimits;
+  /** The Bull queue the media service consumes (this process only adds jobs). */
+  queue: Queue<ProcessMediaJob>;
 }
 
 /** Where domain events go (NATS in production). */

@@ -6,6 +6,7 @@ import { createLogger, createSecretBox } from '@vibetribe/runtime';
 import type { GatewayDeps } from './context';
 import type { GatewayEnv } from './env';
 import { natsEventSink } from './lib/events';
+import { buildMediaDeps } from './lib/media-deps';
 import { temporalScheduler } from './lib/scheduler';
 import { temporalProbe } from './lib/temporal-probe';
 
@@ -26,6 +27,7 @@ export async function buildDeps(
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
   const probe = temporalProbe(env.TEMPORAL_ADDRESS);
   const bus = await connectEventBus({ servers: env.NATS_URL, name: 'gateway', waitOnFirstConnect: true });
+  const media = buildMediaDeps(env);
   return {
     env,
     logger,
@@ -39,7 +41,9 @@ export async function buildDeps(
       nats: () => pingEventBus(bus.nc),
       temporal: probe.check,
     },
+    media,
     async close() {
+      await media.close();
       await bus.close().catch(() => undefined);
       await connection.close().catch(() => undefined);
       await probe.close().catch(() => undefined);

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { mediaStorageEnv } from '@vibetribe/media-storage';
 import { commonEnv, loadEnv, portVar } from '@vibetribe/runtime';
 import { PUBLISHING_TASK_QUEUE } from '@vibetribe/workflows';
 import { z } from 'zod';
@@ -8,8 +9,9 @@ const pem = z.string().refine((s) => s.includes('-----BEGIN'), 'must be a PEM ke
 const schema = z
   .object({
     ...commonEnv,
+    // PUBLIC_URL, ENCRYPTION_KEY (also signs local media URLs), MEDIA_*, CLOUDINARY_*.
+    ...mediaStorageEnv,
     GATEWAY_PORT: portVar(3000),
-    PUBLIC_URL: z.url().default('http://127.0.0.1:3000'),
     JWT_PRIVATE_KEY: pem.optional(),
     JWT_PRIVATE_KEY_FILE: z.string().optional(),
     JWT_PUBLIC_KEY: pem.optional(),
@@ -17,9 +19,10 @@ const schema = z
     JWT_ISSUER: z.string().default('vibetribe'),
     JWT_AUDIENCE: z.string().default('vibetribe-api'),
     REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
-    ENCRYPTION_KEY: z
-      .base64()
-      .refine((s) => Buffer.from(s, 'base64').length === 32, 'must be 32 bytes, base64'),
+    ENCRYPTION_KEY: mediaStorageEnv.ENCRYPTION_KEY.refine(
+      (s) => Buffer.from(s, 'base64').length === 32,
+      'must be 32 bytes, base64',
+    ),
     CORS_ORIGINS: z.string().default('http://localhost:5173'),
     RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).default(60),
     RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(600),

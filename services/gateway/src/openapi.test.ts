@@ -42,8 +42,23 @@ describe('the OpenAPI document', () => {
         '/api/v1/posts/{id}',
         '/api/v1/posts/{id}/publish',
         '/api/v1/posts/{id}/retry',
+        '/api/v1/media',
+        '/api/v1/media/upload',
+        '/api/v1/media/upload-multiple',
+        '/api/v1/media/optimize-url',
+        '/api/v1/media/stats',
+        '/api/v1/media/config',
+        '/api/v1/media/{id}',
+        '/api/v1/media/{publicId}',
       ].sort(),
     );
+  });
+
+  test('takes files as multipart/form-data, so the docs page offers a file picker', () => {
+    const upload = doc.paths['/api/v1/media/upload'].post.requestBody.content['multipart/form-data'].schema;
+    const form = upload.$ref ? doc.components.schemas[upload.$ref.split('/').pop()] : upload;
+    expect(form.properties.file).toMatchObject({ type: 'string', format: 'binary' });
+    expect(form.required).toContain('file');
   });
 
   test('states what the server enforces: no NUL, IANA time zones, the cursor format', () => {

@@ -58,11 +58,28 @@ export class Media extends BaseEntity {
   @Property({ type: 'string', length: 64 })
   sha256: string;
 
+  /**
+   * `processing` from upload until its job settles, then `ready` (renditions made) or `failed` (`error`
+   * says why). A publish reads this column.
+   */
   @Enum({ items: () => MEDIA_STATUSES, type: 'string' })
   status: MediaStatus = 'processing';
 
+  /** Renditions by name (`thumbnail`, `x`, `instagram`, `poster`): a storage key, or a Cloudinary URL. */
   @Property({ type: 'json' })
   variants: Record<string, string> = {};
+
+  /** The video codec ffprobe or Cloudinary reported (`h264`, `vp8`, …). */
+  @Property({ type: 'string', length: 64, nullable: true })
+  codec: string | null = null;
+
+  /** Why processing failed; null otherwise. */
+  @Property({ type: 'text', nullable: true })
+  error: string | null = null;
+
+  /** When processing settled (ready or failed). */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  processedAt: Date | null = null;
 
   constructor(
     organization: Organization,

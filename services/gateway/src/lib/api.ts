@@ -52,6 +52,8 @@ export interface RouteSpec<S extends RequestSchemas> {
   tags: string[];
   auth: boolean;
   request?: S;
+  /** A multipart/form-data body (file uploads): documented here, parsed and checked by the handler. */
+  multipart?: z.ZodObject;
   headers?: z.ZodObject;
   responses: Record<number, { description: string; schema?: z.ZodType }>;
   middleware?: Middleware<AppState>[];
@@ -81,7 +83,7 @@ export function defineRoute<S extends RequestSchemas>(
       : { description: r.description };
   }
   if (spec.method !== 'get') responses[409] = problemResponse('Conflict');
-  if (spec.request?.body) {
+  if (spec.request?.body || spec.multipart) {
     responses[413] = problemResponse('Body too large');
     responses[415] = problemResponse('Unsupported media type');
     responses[422] = problemResponse('Semantically invalid');
@@ -100,6 +102,9 @@ export function defineRoute<S extends RequestSchemas>(
       ...(spec.headers ? { headers: spec.headers } : {}),
       ...(spec.request?.body
         ? { body: { required: true, content: { 'application/json': { schema: spec.request.body } } } }
+        : {}),
+      ...(spec.multipart
+        ? { body: { required: true, content: { 'multipart/form-data': { schema: spec.multipart } } } }
         : {}),
     },
     responses,

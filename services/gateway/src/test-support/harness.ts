@@ -11,6 +11,7 @@ import { createApp } from '../app';
 import type { GatewayDeps } from '../context';
 import { gatewayEnv } from '../env';
 import { natsEventSink } from '../lib/events';
+import { buildMediaDeps } from '../lib/media-deps';
 import { temporalScheduler } from '../lib/scheduler';
 import { temporalProbe } from '../lib/temporal-probe';
 
@@ -70,6 +71,7 @@ export async function startTestGateway(
   const probe = temporalProbe(opts.temporalAddress ?? env.TEMPORAL_ADDRESS);
   const bus = await connectEventBus({ servers: env.NATS_URL, name: 'gateway-test' });
   const taskQueue = env.TEMPORAL_TASK_QUEUE;
+  const media = buildMediaDeps(env);
   const deps: GatewayDeps = {
     env,
     logger,
@@ -83,6 +85,7 @@ export async function startTestGateway(
       nats: () => pingEventBus(bus.nc),
       temporal: probe.check,
     },
+    media,
   };
   const server: Server = createServer(koaHandler(createApp(deps)));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
@@ -133,6 +136,7 @@ export async function startTestGateway(
       await bus.close();
       await connection.close();
       await probe.close();
+      await media.close();
       redis.disconnect();
       await orm.close();
     },

@@ -1,3 +1,5 @@
+import { z } from '../../lib/zod';
+
 /** Where the previous page ended: (created_at, id), newest first. */
 export interface Cursor {
   createdAt: Date;
@@ -19,3 +21,13 @@ export function decodeCursor(raw: string): Cursor {
   const dot = raw.indexOf('.');
   return { createdAt: new Date(Number(raw.slice(0, dot))), id: raw.slice(dot + 1) };
 }
+
+/** The paging members of a list query: `limit` (1–100, default 50) and a page's `next_cursor`. */
+export const pageQuery = {
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z
+    .string()
+    .regex(CURSOR, 'not a cursor this API issued')
+    .optional()
+    .openapi({ description: "A page's `next_cursor`" }),
+};

@@ -1,13 +1,14 @@
 import Router from '@koa/router';
-import { AuditEvent, Membership, Post } from '@vibetribe/database';
-import type { AppContext, AppState, GatewayDeps } from '../../context';
-import { notFound, unprocessable, validationFailed } from '../../errors';
-import { assertRole, assertRoleAtLeast, requireRole } from '../../lib/access';
+import { AuditEvent, Post } from '@vibetribe/database';
+import type { AppState, GatewayDeps } from '../../context';
+import { notFound } from '../../errors';
+import { assertRoleAtLeast, requireRole } from '../../lib/access';
+import { actingOrg, namedOrg, organizationRequired } from '../../lib/acting-org';
 import { routeGroup } from '../../lib/api';
 import { IdempotencyHeaders, withIdempotency } from '../../lib/idempotency';
 import { PostListCache } from '../../lib/list-cache';
 import { ListAccessBatcher } from '../../lib/list-access';
-import { z } from '../../lib/zod';
+import { type z } from '../../lib/zod';
 import {
   assertFutureSchedule,
   createPost,
@@ -29,35 +30,6 @@ import {
   PostSchema,
   UpdatePostBody,
 } from './schema';
-
-/** The organization a collection request acts in: the header, or the caller's only organization. */
-async function actingOrg(ctx: AppContext, min: 'viewer' | 'editor'): Promise<Membership> {
-  const header = namedOrg(ctx);
-  const userId = ctx.state.user!.id;
-  if (header) return requireRole(ctx.state.em, userId, header, min);
-  const memberships = await ctx.state.em.find(
-    Membership,
-    { user: userId },
-    { limit: 2, populate: ['organization'] },
-  );
-  if (memberships.length !== 1) throw organizationRequired();
-  return assertRole(memberships[0]!, min);
-}
-
-const organizationRequired = () =>
-  unprocessable(
-    'organization-required',
-    'You belong to several organizations (or none): send X-Organization-Id.',
-  );
-
-/** The organization a request names in its header (validated), or null. */
-function namedOrg(ctx: AppContext): string | null {
-  const header = ctx.get('X-Organization-Id');
-  if (!header) return null;
-  if (!z.uuid().safeParse(header).success)
-    throw validationFailed([{ path: 'headers.x-organization-id', message: 'must be a UUID' }]);
-  return header.toLowerCase();
-}
 
 /** Everything a page of the list depends on besides the organization's posts. */
 const pageKey = (orgId: string, q: ListQuery) =>

@@ -1,7 +1,7 @@
 import { POST_STATUSES, TARGET_STATUSES } from '@vibetribe/database';
 import { type Platform, PLATFORMS } from '@vibetribe/platforms';
 import { text, TIME_ZONES, z } from '../../lib/zod';
-import { CURSOR } from './cursor';
+import { pageQuery } from './cursor';
 
 const isoWithOffset = z.iso
   .datetime({ offset: true })
@@ -62,12 +62,7 @@ export const ListPostsQuery = z.strictObject({
   to: isoWithOffset.optional().openapi({ description: 'scheduled_at before' }),
   account_id: z.uuid().optional(),
   platform: z.enum(PLATFORMS).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z
-    .string()
-    .regex(CURSOR, 'not a cursor this API issued')
-    .optional()
-    .openapi({ description: "A page's `next_cursor`" }),
+  ...pageQuery,
 });
 
 const TargetSchema = z.object({
