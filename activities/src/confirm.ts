@@ -11,7 +11,7 @@ import type { ActivityDeps } from './deps';
 import { announceOutcome, settlePost } from './outcome';
 import { announce, auditActor } from './post-rows';
 import { type PostRow, readPost } from './rows';
-import type { Call, Loaded } from './start';
+import type { Call } from './start';
 
 const CONFIRM_TARGET = statement(
   'confirm-publish-target',
@@ -43,7 +43,7 @@ export interface Confirmed {
  */
 export async function confirm(
   em: EntityManager,
-  call: Pick<Call, 'input' | 'clientRef' | 'organizationId'> & { target: Pick<Loaded, 'platform'> },
+  call: Pick<Call, 'input' | 'clientRef' | 'organizationId'> & { target: Pick<Call['target'], 'platform'> },
   result: PublishResult,
   reused: boolean,
 ): Promise<Confirmed> {

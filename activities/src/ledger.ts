@@ -24,16 +24,20 @@ export interface LedgerRow {
   leaseUntil: Date | null;
 }
 
-const COLUMNS = `id, state, intent_at as "intentAt", platform_post_id as "platformPostId",
+/** The columns of a `LedgerRow`, for statements that return one. */
+export const LEDGER_COLUMNS = `id, state, intent_at as "intentAt", platform_post_id as "platformPostId",
   platform_url as "platformUrl", calls, lease_until as "leaseUntil"`;
 
-const READ_LEDGER = statement('read-ledger', `select ${COLUMNS} from publish_ledger where client_ref = ?`);
+const READ_LEDGER = statement(
+  'read-ledger',
+  `select ${LEDGER_COLUMNS} from publish_ledger where client_ref = ?`,
+);
 
 const TAKE_LEASE = statement(
   'take-ledger-lease',
   `update publish_ledger set lease_until = now() + make_interval(secs => ?), updated_at = now()
    where client_ref = ? and state = 'intent' and (lease_until is null or lease_until < now())
-   returning ${COLUMNS}`,
+   returning ${LEDGER_COLUMNS}`,
 );
 
 const RENEW_LEASE = statement(
@@ -52,7 +56,8 @@ const COUNT_CALL = statement(
   'update publish_ledger set calls = calls + 1, updated_at = now() where id = ?',
 );
 
-const asRow = (row: LedgerRow): LedgerRow => ({
+/** A ledger row as a statement returned it (times may come as text, from JSON). */
+export const asLedgerRow = (row: LedgerRow): LedgerRow => ({
   ...row,
   intentAt: toDate(row.intentAt) ?? new Date(0),
   leaseUntil: toDate(row.leaseUntil),
@@ -61,7 +66,7 @@ const asRow = (row: LedgerRow): LedgerRow => ({
 /** The ledger row of one clientRef, if any. */
 export async function readLedger(em: EntityManager, clientRef: string): Promise<LedgerRow | null> {
   const [row] = await runStatement<LedgerRow>(em, READ_LEDGER, [clientRef]);
-  return row ? asRow(row) : null;
+  return row ? asLedgerRow(row) : null;
 }
 
 /**
@@ -71,7 +76,7 @@ export async function readLedger(em: EntityManager, clientRef: string): Promise<
  */
 export async function takeLease(em: EntityManager, clientRef: string): Promise<LedgerRow | null> {
   const [row] = await runStatement<LedgerRow>(em, TAKE_LEASE, [CALL_LEASE_S, clientRef]);
-  return row ? asRow(row) : null;
+  return row ? asLedgerRow(row) : null;
 }
 
 /** Keeps a held lease from lapsing while its call runs. */

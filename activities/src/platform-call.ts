@@ -87,7 +87,7 @@ export async function callPlatform(
   deps: ActivityDeps,
   call: Call,
 ): Promise<Confirmed & { published: Published }> {
-  const lease = await holdCall(deps, call.clientRef);
+  const lease = call.freshIntent ? { held: call.freshIntent } : await holdCall(deps, call.clientRef);
   let outcome: { result: PublishResult; reused: boolean };
   if ('confirmed' in lease) {
     const { platformPostId, platformUrl } = lease.confirmed;

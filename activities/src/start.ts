@@ -6,7 +6,7 @@ import { stillWaitingForCommit } from './commit-wait';
 import type { TargetContext } from './content';
 import { activityContext } from './context';
 import type { ActivityDeps } from './deps';
-import { clientRefFor, type LedgerRow } from './ledger';
+import { asLedgerRow, CALL_LEASE_S, clientRefFor, LEDGER_COLUMNS, type LedgerRow } from './ledger';
 import { auditActor } from './post-rows';
 import { type PostRow, readPost } from './rows';
 
@@ -15,31 +15,19 @@ export interface Call {
   input: PublishTargetInput;
   organizationId: string;
   clientRef: string;
-  target: Loaded;
-  /** This attempt wrote the intent, so no earlier call can have reached the platform. */
-  freshIntent: boolean;
+  target: TargetContext;
+  /**
+   * The intent this attempt wrote, with the call's lease already taken: no earlier call can have
+   * reached the platform. Absent when an earlier attempt wrote it.
+   */
+  freshIntent?: LedgerRow;
 }
 
-/** The target, its post's content, its account, and this version's ledger row if one exists. */
-export interface Loaded extends TargetContext {
-  ledgerState: LedgerRow['state'] | null;
-}
-
-const LOAD_TARGET = statement(
-  'load-publish-target',
-  `select t.id as "targetId", t.post_id as "postId", p.organization_id as "organizationId", t.platform,
-     p.content, p.platform_content as "platformContent", p.media_ids as "mediaIds",
-     t.account_id as "accountId", a.status as "accountStatus", a.external_id as "externalId",
-     a.access_token_enc as "accessTokenEnc", a.refresh_token_enc as "refreshTokenEnc",
-     l.state as "ledgerState"
-   from post_targets t
-     join posts p on p.id = t.post_id
-     join social_accounts a on a.id = t.account_id
-     left join publish_ledger l on l.client_ref = ?
-   where t.id = ?`,
-);
-
-/** The target and its post to `publishing`, and the ledger intent: true when this call wrote the intent. */
+/**
+ * The target and its post to `publishing`, and the ledger intent with the call's lease (an earlier
+ * attempt's intent is left as it is: `callPlatform` takes its lease). Returns the target with its
+ * post's content and its account, and the intent when this statement wrote it.
+ */
 const START_TARGET = statement(
   'start-publish-target',
   `with target as (
@@ -50,10 +38,19 @@ const START_TARGET = statement(
      where id = ? and status in ('scheduled', 'failed', 'partially_published')
    ), intent as (
      insert into publish_ledger (id, created_at, updated_at, target_id, content_version, client_ref, state,
-       intent_at, calls)
-     values (?, now(), now(), ?, ?, ?, 'intent', now(), 0) on conflict do nothing returning id
+       intent_at, calls, lease_until)
+     values (?, now(), now(), ?, ?, ?, 'intent', now(), 0, now() + make_interval(secs => ?))
+     on conflict do nothing returning ${LEDGER_COLUMNS}
    )
-   select exists (select 1 from intent) as fresh`,
+   select t.id as "targetId", t.post_id as "postId", p.organization_id as "organizationId", t.platform,
+     p.content, p.platform_content as "platformContent", p.media_ids as "mediaIds",
+     t.account_id as "accountId", a.status as "accountStatus", a.external_id as "externalId",
+     a.access_token_enc as "accessTokenEnc", a.refresh_token_enc as "refreshTokenEnc",
+     (select row_to_json(intent) from intent) as intent
+   from post_targets t
+     join posts p on p.id = t.post_id
+     join social_accounts a on a.id = t.account_id
+   where t.id = ?`,
 );
 
 const CANCEL_TARGET = statement(
@@ -119,22 +116,24 @@ export async function begin(deps: ActivityDeps, input: PublishTargetInput): Prom
       };
     }
     const clientRef = clientRefFor(post.id, targetId, post.version);
-    const [loaded] = await runStatement<Loaded>(tx, LOAD_TARGET, [clientRef, targetId]);
-    if (!loaded) throw new Error(`target ${targetId} vanished`);
-    const [started] = await runStatement<{ fresh: boolean }>(tx, START_TARGET, [
+    const [started] = await runStatement<TargetContext & { intent: LedgerRow | null }>(tx, START_TARGET, [
       targetId,
       post.id,
       randomUUID(),
       targetId,
       post.version,
       clientRef,
+      CALL_LEASE_S,
+      targetId,
     ]);
+    if (!started) throw new Error(`target ${targetId} vanished`);
+    const { intent, ...context } = started;
     const call: Call = {
       input: { ...input, version: post.version },
       organizationId: post.organizationId,
       clientRef,
-      target: loaded,
-      freshIntent: loaded.ledgerState === null && started?.fresh === true,
+      target: context,
+      ...(intent ? { freshIntent: asLedgerRow(intent) } : {}),
     };
     if (post.status === 'publishing' || !WORKFLOW_POST_STATUSES.includes(post.status)) return { call };
     const previous = post.status;
