@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { initOrm, ormConfig } from './orm';
+import { initOrm, migrator as loadMigrator, ormConfig } from './orm';
 
 /** Writes a migration for the difference between the entities and the database (`npm run migration:create -w packages/database`). */
 async function main(): Promise<void> {
@@ -8,7 +8,7 @@ async function main(): Promise<void> {
   const migrations = { ...ormConfig(url).migrations, path: join(__dirname, '..', 'src', 'migrations') };
   const orm = await initOrm(url, { migrations });
   try {
-    const migrator = orm.getMigrator();
+    const migrator = loadMigrator(orm);
     const pending = await migrator.getPendingMigrations();
     if (pending.length > 0) await migrator.up();
     const result = await migrator.createMigration(
