@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { isMediaKey } from './keys';
@@ -42,12 +42,27 @@ export class LocalStorage implements MediaStorage {
       await mkdir(dirname(path), { recursive: true });
       await pipeline(source, createWriteStream(partial, { flags: 'wx' }));
       await rename(partial, path);
+      await this.removeStalePartials(path);
     } catch (err) {
       source.destroy();
       await rm(partial, { force: true });
       throw err;
     }
     return { publicId, bytes: (await stat(path)).size };
+  }
+
+  /**
+   * Partial files of the same key left by a process killed mid-write (a media job is retried after its
+   * worker died; its rendition keys are fixed, so the retry finds them).
+   */
+  private async removeStalePartials(path: string): Promise<void> {
+    const prefix = `${basename(path)}.`;
+    const names = await readdir(dirname(path));
+    await Promise.all(
+      names
+        .filter((n) => n.startsWith(prefix) && n.endsWith('.part'))
+        .map((n) => rm(join(dirname(path), n), { force: true })),
+    );
   }
 
   async remove(publicId: string): Promise<void> {

@@ -1,2 +1,4 @@
 export * from './queue';
 export * from './env';
+export * from './process-media';
+export * from './worker';

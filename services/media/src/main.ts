@@ -1,20 +1,35 @@
+import { Client, Connection } from '@temporalio/client';
 import { connectEventBus, pingEventBus } from '@vibetribe/proto';
 import { initOrm, pingDatabase } from '@vibetribe/database';
+import { createMediaStorage } from '@vibetribe/media-storage';
 import { createLogger, createMetrics, onShutdown, startOpsServer } from '@vibetribe/runtime';
 import { mediaEnv } from './env';
-import { createMediaQueue } from './queue';
+import { startMediaWorker } from './worker';
 
 /**
- * The media process: consumes the Bull media queue. Until the media issue lands, it owns the queue and
- * reports its health; it registers no job handler yet, so jobs wait in Redis rather than being faked.
+ * The media process: consumes the Bull media queue (metadata, renditions, status), publishes
+ * `vt.<org>.media.status` and signals the workflows of the posts that wait for a medium.
  */
 async function main(): Promise<void> {
   const env = mediaEnv();
   const logger = createLogger('media', env.LOG_LEVEL);
   const orm = await initOrm(env.DATABASE_URL);
-  const queue = createMediaQueue(env.REDIS_URL);
   const bus = await connectEventBus({ servers: env.NATS_URL, name: 'media' });
+  const connection = Connection.lazy({ address: env.TEMPORAL_ADDRESS, connectTimeout: 2000 });
+  const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
   const registry = createMetrics('media');
+  const storage = createMediaStorage(env);
+  const queue = await startMediaWorker(
+    { orm, storage, bus, temporal, logger, ffprobe: env.FFPROBE_PATH, ffmpeg: env.FFMPEG_PATH },
+    {
+      redisUrl: env.REDIS_URL,
+      prefix: env.MEDIA_QUEUE_PREFIX,
+      concurrency: env.MEDIA_CONCURRENCY,
+      lockDurationMs: env.MEDIA_LOCK_MS,
+      stalledIntervalMs: env.MEDIA_STALLED_INTERVAL_MS,
+    },
+    registry,
+  );
   const server = await startOpsServer({
     service: 'media',
     host: env.HOST,
@@ -26,10 +41,12 @@ async function main(): Promise<void> {
       nats: () => pingEventBus(bus.nc),
     },
   });
-  logger.info({ port: env.MEDIA_PORT, queue: queue.name }, 'media service ready');
+  logger.info({ port: env.MEDIA_PORT, queue: queue.name, storage: storage.driver }, 'media service ready');
+  // Jobs in progress finish before the connections they use close (Bull's close waits for them).
   onShutdown(logger, [
     { name: 'http', run: () => new Promise<void>((resolve) => server.close(() => resolve())) },
     { name: 'queue', run: () => queue.close() },
+    { name: 'temporal', run: () => connection.close() },
     { name: 'nats', run: () => bus.close() },
     { name: 'postgres', run: () => orm.close() },
   ]);
