@@ -3,7 +3,6 @@ import { loadavg } from 'node:os';
 import { Client, Connection } from '@temporalio/client';
 import autocannon from 'autocannon';
 import { initOrm, type MikroORM } from '@vibetribe/database';
-import { freePort, testTokenConfig } from '@vibetribe/testing';
 import {
   organizationIdKey,
   postIdKey,
@@ -12,7 +11,8 @@ import {
   SEARCH_ATTRIBUTES,
 } from '@vibetribe/workflows';
 import type { noopWorkflow } from './baseline/workflows';
-import { answers200, type ChildService, cpuTimeMs, startChild } from './children';
+import { type ChildService, cpuTimeMs, startChild } from './children';
+import { startBenchGateway } from './gateway';
 import type { BenchConfig } from './config';
 import { emit, progress, quantile, round } from './report';
 import { deleteBenchData, insertPosts } from './seed';
@@ -140,10 +140,7 @@ async function json<T>(res: Response, what: string): Promise<T> {
  * Prints `api-list-posts` and `api-create-post`. Deletes the workflows the creates and starts made.
  */
 export async function apiBench(cfg: BenchConfig): Promise<void> {
-  const keys = testTokenConfig();
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const unlimited = '1000000000';
+  let base = '';
   const children: ChildService[] = [];
   const created = { organizationIds: [] as string[], userIds: [] as string[] };
   const runId = randomUUID().slice(0, 8);
@@ -153,26 +150,9 @@ export async function apiBench(cfg: BenchConfig): Promise<void> {
   const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
   try {
     progress('api: starting the gateway');
-    children.push(
-      await startChild({
-        name: 'gateway',
-        script: require.resolve('@vibetribe/gateway/dist/main.js'),
-        env: {
-          GATEWAY_PORT: String(port),
-          HOST: '127.0.0.1',
-          PUBLIC_URL: base,
-          JWT_PRIVATE_KEY: keys.privateKey!,
-          JWT_PUBLIC_KEY: keys.publicKey,
-          RATE_LIMIT_PER_IP: unlimited,
-          RATE_LIMIT_PER_USER: unlimited,
-          RATE_LIMIT_AUTH_PER_IP: unlimited,
-          LOG_LEVEL: cfg.gatewayLogLevel,
-        },
-        stdout: 'ignore',
-        execArgv: cfg.serviceNodeArgs,
-        readyWhen: () => answers200(`${base}/readyz`),
-      }),
-    );
+    const started = await startBenchGateway(cfg);
+    children.push(started.gateway);
+    base = started.base;
     orm = await initOrm(process.env.DATABASE_URL ?? '');
 
     const email = `bench-${randomUUID()}@example.test`;

@@ -15,7 +15,9 @@ export function allowedMethods(router: Router<AppState>): Middleware<AppState> {
     const matched = router.match(ctx.path, ctx.method);
     // A route ran and found nothing (an unknown docs asset): a 404, not a method problem.
     if (matched.route) return;
-    const methods = new Set(matched.path.flatMap((layer) => layer.methods));
+    // A fixed path (`/media/stats`) is not also the parameter route beside it (`/media/:id`).
+    const fixed = matched.path.filter((layer) => layer.paramNames.length === 0);
+    const methods = new Set((fixed.length ? fixed : matched.path).flatMap((layer) => layer.methods));
     if (methods.size === 0) return;
     methods.add('OPTIONS');
     const allow = [...methods].sort().join(', ');

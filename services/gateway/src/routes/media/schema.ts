@@ -8,14 +8,22 @@ const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 export const MediaParams = z.strictObject({ id: z.uuid() });
 
 /** A medium by its uuid, or by its public id URL-encoded (it holds slashes: `org%2F…`). */
+const PUBLIC_REF = new RegExp(
+  `^(?:${UUID}|org/${UUID}/user/${UUID}/\\d{4}/\\d{2}/\\d{2}/${UUID}(?:\\.[a-z0-9]{2,4})?)$`,
+);
+
+/**
+ * A medium by its uuid, or by its public id URL-encoded (it holds slashes: `org%2F…`). The document
+ * states the characters and length; the exact shape is checked on top.
+ */
 export const DeleteMediaParams = z.strictObject({
   publicId: z
     .string()
-    .regex(
-      new RegExp(`^(?:${UUID}|org/${UUID}/user/${UUID}/\\d{4}/\\d{2}/\\d{2}/${UUID}(?:\\.[a-z0-9]{2,4})?)$`),
-      'must be a media id or its public id',
-    )
-    .openapi({ description: "The medium's id, or its public id URL-encoded (`org%2F<org>%2Fuser%2F…`)" }),
+    .regex(/^[0-9a-z/.-]{36,200}$/, 'must be a media id or its public id')
+    .refine((s) => PUBLIC_REF.test(s), 'must be a media id or its public id')
+    .openapi({
+      description: "The medium's id, or its public id URL-encoded (`org%2F<org>%2Fuser%2F…`)",
+    }),
 });
 
 export const ListMediaQuery = z.strictObject({

@@ -11,7 +11,7 @@ import {
   sniffMediaType,
   SNIFF_BYTES,
 } from '@vibetribe/media-storage';
-import { payloadTooLarge, unsupportedMediaType } from '../../errors';
+import { dependencyUnavailable, payloadTooLarge, Problem, unsupportedMediaType } from '../../errors';
 import { ByteLimit } from './byte-limit';
 import { readHead } from './read-head';
 
@@ -69,17 +69,22 @@ async function storeFile(plan: UploadPlan, file: multer.File & { stream: Readabl
   else file.stream.pipe(source);
   // Errors travel forward to storage's pipeline, which rejects the put; these listeners only pass them
   // on (and keep a late second error, after the pipeline has let go, from being unhandled).
-  file.stream.on('error', (err) => source.destroy(err));
+  let clientFailed = false;
+  file.stream.on('error', (err) => {
+    clientFailed = true;
+    source.destroy(err);
+  });
   source.on('error', (err) => body.destroy(err));
   body.on('error', () => undefined);
   const mediaId = randomUUID();
   const key = mediaKey({ organizationId: plan.organizationId, userId: plan.userId, mediaId });
-  const stored = await plan.storage.put(source.pipe(body), {
-    key,
-    ext: type.ext,
-    mime: type.mime,
-    kind: type.kind,
-  });
+  const stored = await plan.storage
+    .put(source.pipe(body), { key, ext: type.ext, mime: type.mime, kind: type.kind })
+    .catch((err: unknown) => {
+      // The limit, or the client going away, are the request's own failures; anything else is the store's.
+      if (err instanceof Problem || clientFailed) throw err;
+      throw dependencyUnavailable('media storage');
+    });
   return {
     mediaId,
     publicId: stored.publicId,
