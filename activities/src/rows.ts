@@ -25,12 +25,13 @@ export interface PostRow {
   deletedAt: Date | null;
   scheduledAt: Date | null;
   publishedAt: Date | null;
+  mediaIds: string[];
   targets: TargetRow[];
 }
 
 const POST_WITH_TARGETS = `select p.id, p.organization_id as "organizationId", p.status, p.version,
     p.deleted_at as "deletedAt", p.scheduled_at as "scheduledAt", p.published_at as "publishedAt",
-    coalesce((select json_agg(json_build_object(
+    p.media_ids as "mediaIds", coalesce((select json_agg(json_build_object(
       'id', t.id, 'accountId', t.account_id, 'platform', t.platform, 'status', t.status,
       'platformPostId', t.platform_post_id, 'platformUrl', t.platform_url, 'lastError', t.last_error,
       'attempts', t.attempts, 'publishedAt', t.published_at, 'createdAt', t.created_at)

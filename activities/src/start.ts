@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import { WORKFLOW_POST_STATUSES, recordPostAudit, runStatement, statement } from '@vibetribe/database';
+import {
+  type EntityManager,
+  type MediaStatus,
+  WORKFLOW_POST_STATUSES,
+  recordPostAudit,
+  runStatement,
+  statement,
+} from '@vibetribe/database';
 import { PUBLISH_ERROR_TYPES, type PublishTargetInput, type PublishTargetResult } from '@vibetribe/workflows';
 import { stillWaitingForCommit } from './commit-wait';
 import type { TargetContext } from './content';
@@ -52,6 +59,32 @@ const START_TARGET = statement(
      join social_accounts a on a.id = t.account_id
    where t.id = ?`,
 );
+
+const MEDIA_STATES = statement(
+  'read-post-media-states',
+  `select id, status, error from media where id = any(?::uuid[]) and organization_id = ?`,
+);
+
+/** What the post's media allow: a call now, a wait for the ones processing, or a failure (why). */
+async function mediaCheck(
+  tx: EntityManager,
+  post: PostRow,
+): Promise<{ failed?: string; processing: string[] }> {
+  if (post.mediaIds.length === 0) return { processing: [] };
+  const rows = await runStatement<{ id: string; status: MediaStatus; error: string | null }>(
+    tx,
+    MEDIA_STATES,
+    [post.mediaIds, post.organizationId],
+  );
+  for (const id of post.mediaIds) {
+    const row = rows.find((m) => m.id === id);
+    if (!row) return { failed: `medium ${id} no longer exists`, processing: [] };
+    if (row.status === 'failed') {
+      return { failed: `medium ${id} failed processing: ${row.error ?? 'no reason given'}`, processing: [] };
+    }
+  }
+  return { processing: rows.filter((m) => m.status === 'processing').map((m) => m.id) };
+}
 
 const CANCEL_TARGET = statement(
   'cancel-publish-target',
@@ -114,6 +147,22 @@ export async function begin(deps: ActivityDeps, input: PublishTargetInput): Prom
           version: post.version,
         },
       };
+    }
+    const media = await mediaCheck(tx, post);
+    if (media.failed) {
+      throw ApplicationFailure.create({
+        type: PUBLISH_ERROR_TYPES.mediaFailed,
+        nonRetryable: true,
+        message: media.failed,
+      });
+    }
+    if (media.processing.length > 0) {
+      recordPostAudit(tx, post, 'waiting_for_media', auditActor(input.actor), {
+        target_id: targetId,
+        media_ids: media.processing,
+        round: input.round,
+      });
+      return { done: { kind: 'waiting_media', targetId, mediaIds: media.processing } };
     }
     const clientRef = clientRefFor(post.id, targetId, post.version);
     const [started] = await runStatement<TargetContext & { intent: LedgerRow | null }>(tx, START_TARGET, [

@@ -16,6 +16,7 @@ export const PUBLISH_ERROR_TYPES = {
   inFlight: 'PublishInFlight',
   notCommitted: 'PostNotCommitted',
   dependencyUnavailable: 'DependencyUnavailable',
+  mediaFailed: 'MediaFailed',
 } as const;
 
 /** The stable `kind` a failed target shows (status query, outcome, audit) for each failure type. */
@@ -28,6 +29,7 @@ export const FAILURE_KINDS: Readonly<Record<string, string>> = {
   [PUBLISH_ERROR_TYPES.retryable]: 'retryable',
   [PUBLISH_ERROR_TYPES.inFlight]: 'retryable',
   [PUBLISH_ERROR_TYPES.dependencyUnavailable]: 'dependency_unavailable',
+  [PUBLISH_ERROR_TYPES.mediaFailed]: 'media_failed',
 };
 
 /** Failure types a publish retry policy must not retry. */
@@ -37,6 +39,7 @@ export const NON_RETRYABLE_PUBLISH_ERRORS: readonly string[] = [
   PUBLISH_ERROR_TYPES.duplicate,
   PUBLISH_ERROR_TYPES.permanent,
   PUBLISH_ERROR_TYPES.dependencyUnavailable,
+  PUBLISH_ERROR_TYPES.mediaFailed,
 ];
 
 /** Why a publishing round started, as the audit trail and the status event say it. */
@@ -75,7 +78,9 @@ export type PublishTargetResult =
   /** The post was cancelled or deleted before this target's platform call began: no call was made. */
   | { kind: 'cancelled'; targetId: string }
   /** The row was rescheduled after `dueAt`: wait again, for this time and version. */
-  | { kind: 'moved'; targetId: string; scheduledAt: string; version: number };
+  | { kind: 'moved'; targetId: string; scheduledAt: string; version: number }
+  /** Some of the post's media are still processing: no call was made; wait for `mediaStatus`. */
+  | { kind: 'waiting_media'; targetId: string; mediaIds: string[] };
 
 /** One target's part in a round, as the workflow saw it end. */
 export type TargetResult =

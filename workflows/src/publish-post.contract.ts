@@ -11,6 +11,8 @@ export interface PublishPostInput {
   retry?: { maximumAttempts?: number; initialIntervalMs?: number; backoffCoefficient?: number };
   /** How long a failed post waits for a `retry` signal before the workflow closes. */
   retryWindowMs?: number;
+  /** How long a due post waits for media still processing before those targets fail (default 10 min). */
+  mediaWaitMs?: number;
   /** The post's targets when the starter committed it: the status query shows them while the post waits. */
   targets: { targetId: string; platform: string }[];
 }
@@ -28,6 +30,8 @@ export interface TargetOutcome {
   platformPostId?: string;
   url?: string;
   error?: { kind: string; message: string };
+  /** The media a due target waits for (still processing); its platform call has not begun. */
+  waitingForMedia?: string[];
 }
 
 /** The answer of the `status` query. */

@@ -12,6 +12,12 @@ export const DEFAULT_PUBLISH_RETRY = {
 /** How long a failed or partially published post waits for a `retry` signal. */
 export const DEFAULT_RETRY_WINDOW_MS = 7 * 24 * 60 * 60 * 1_000;
 
+/**
+ * How long a due post waits for media that are still processing (the media service's `mediaStatus`
+ * signal wakes it); past it, the targets that wait fail as `media_not_ready`.
+ */
+export const DEFAULT_MEDIA_WAIT_MS = 10 * 60 * 1_000;
+
 /** Manual retries per workflow: keeps the history bounded even if someone retries in a loop. */
 export const MAX_PUBLISH_ROUNDS = 10;
 

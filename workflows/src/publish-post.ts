@@ -24,6 +24,7 @@ import {
   type Actor,
   cancelSignal,
   contentUpdatedSignal,
+  mediaStatusSignal,
   publishNowSignal,
   type PublishPostInput,
   type PublishState,
@@ -37,6 +38,7 @@ import {
 } from './publish-post.contract';
 import {
   BOOKKEEPING_OPTIONS,
+  DEFAULT_MEDIA_WAIT_MS,
   DEFAULT_RETRY_WINDOW_MS,
   MAX_PUBLISH_ROUNDS,
   publishTargetOptions,
@@ -56,6 +58,8 @@ interface Flow {
   targets: TargetOutcome[];
   /** Set by a reschedule: the timer must be set again. */
   timerMoved: boolean;
+  /** Set by `mediaStatus`: targets waiting for media try again. */
+  mediaChanged: boolean;
   publishNow?: { actor?: Actor };
   cancel?: MarkCancelledInput;
   retry?: { actor?: Actor };
@@ -80,6 +84,7 @@ export async function publishPostWorkflow(input: PublishPostInput): Promise<Publ
     scheduledAt: input.scheduledAt,
     targets: input.targets.map((t) => ({ ...t, status: 'pending', attempts: 0 })),
     timerMoved: false,
+    mediaChanged: false,
   };
   const publisher = proxyActivities<PublishActivities>(publishTargetOptions(input.retry));
 
@@ -168,6 +173,9 @@ export async function publishPostWorkflow(input: PublishPostInput): Promise<Publ
   });
   setHandler(cancelSignal, (req) => requestCancel({ ...req, actor: req.actor ?? OPERATOR }));
   setHandler(contentUpdatedSignal, (req) => seeVersion(req.version));
+  setHandler(mediaStatusSignal, () => {
+    flow.mediaChanged = true;
+  });
   setHandler(retrySignal, (req) => {
     if (flow.state === 'publishing' || awaitingRetry(flow.state)) {
       flow.retry = { actor: req.actor ?? OPERATOR };
@@ -210,8 +218,9 @@ export async function publishPostWorkflow(input: PublishPostInput): Promise<Publ
 
   /**
    * One round: every open target's publish in parallel, inside a scope a cancel can stop, then the
-   * outcome recorded (by the last target itself when every one went out). Back to `waiting` when
-   * every target found the post moved later.
+   * outcome recorded (by the last target itself when every one went out). Targets whose media are
+   * still processing wait for `mediaStatus` (up to `mediaWaitMs`) and go again. Back to `waiting`
+   * when every target found the post moved later.
    */
   async function runRound(round: number, reason: PublishReason, actor: Actor | undefined): Promise<void> {
     flow.state = 'publishing';
@@ -221,22 +230,42 @@ export async function publishPostWorkflow(input: PublishPostInput): Promise<Publ
     const dueAt = reason === 'timer_fired' ? (flow.scheduledAt ?? undefined) : undefined;
     const scope = new CancellationScope();
     flow.round = scope;
-    const results = await scope.run(() =>
-      Promise.all(
-        todo.map(({ targetId }) => {
-          updateTarget(flow, targetId, { status: 'publishing' });
-          return publishOne(publisher, {
-            postId: input.postId,
-            targetId,
-            version: flow.version,
-            round,
-            reason,
-            dueAt,
-            ...(actor ? { actor } : {}),
-          });
-        }),
-      ),
-    );
+    const publishAll = (targetIds: string[]) => {
+      // Reset before the calls: a signal that arrives while they run still wakes the wait below.
+      flow.mediaChanged = false;
+      return scope.run(() =>
+        Promise.all(
+          targetIds.map((targetId) => {
+            updateTarget(flow, targetId, { status: 'publishing', waitingForMedia: undefined });
+            return publishOne(publisher, {
+              postId: input.postId,
+              targetId,
+              version: flow.version,
+              round,
+              reason,
+              dueAt,
+              ...(actor ? { actor } : {}),
+            });
+          }),
+        ),
+      );
+    };
+    let results = await publishAll(todo.map((t) => t.targetId));
+    const mediaDeadline = Date.now() + (input.mediaWaitMs ?? DEFAULT_MEDIA_WAIT_MS);
+    for (;;) {
+      const waiting = results.filter((r) => r.kind === 'waiting_media').map((r) => r.targetId);
+      if (waiting.length === 0 || flow.cancel) break;
+      const left = mediaDeadline - Date.now();
+      const woken = left > 0 && (await condition(() => flow.mediaChanged || flow.cancel !== undefined, left));
+      if (flow.cancel) break;
+      if (!woken) {
+        const waitedS = Math.round((input.mediaWaitMs ?? DEFAULT_MEDIA_WAIT_MS) / 1000);
+        results = results.map((r) => (r.kind === 'waiting_media' ? mediaNotReady(flow, r, waitedS) : r));
+        break;
+      }
+      const again = await publishAll(waiting);
+      results = results.map((r) => again.find((a) => a.targetId === r.targetId) ?? r);
+    }
     flow.round = undefined;
     const moved = results.find((r) => r.kind === 'moved');
     if (moved?.kind === 'moved' && results.every((r) => r.kind === 'moved')) {
@@ -273,6 +302,9 @@ export async function publishPostWorkflow(input: PublishPostInput): Promise<Publ
   ): Promise<PublishTargetResult | TargetResult> {
     try {
       const result = await activities.publishTarget(req);
+      if (result.kind === 'waiting_media') {
+        updateTarget(flow, req.targetId, { status: 'pending', waitingForMedia: result.mediaIds });
+      }
       if (result.kind === 'published') {
         updateTarget(flow, req.targetId, {
           status: 'published',
@@ -318,7 +350,24 @@ function asTargetResult(r: PublishTargetResult | TargetResult): TargetResult {
         kind: 'failed',
         error: { kind: 'rescheduled', message: 'the post was rescheduled as this round began' },
       };
+    // Only left when a cancel ended the wait for media: the target made no call.
+    case 'waiting_media':
+      return { targetId: r.targetId, kind: 'cancelled' };
   }
+}
+
+/** A target whose media did not become ready in time fails, having made no call. */
+function mediaNotReady(
+  flow: Flow,
+  r: { targetId: string; mediaIds: string[] },
+  waitedS: number,
+): TargetResult {
+  const error = {
+    kind: 'media_not_ready',
+    message: `media ${r.mediaIds.join(', ')} still processing after ${waitedS} s`,
+  };
+  updateTarget(flow, r.targetId, { status: 'failed', error, waitingForMedia: undefined });
+  return { targetId: r.targetId, kind: 'failed', error };
 }
 
 function updateTarget(flow: Flow, targetId: string, change: Partial<TargetOutcome>): void {

@@ -6,13 +6,15 @@ import type { WorkflowHandle } from '@temporalio/client';
 import {
   cancelSignal,
   contentUpdatedSignal,
+  mediaStatusSignal,
   rescheduleSignal,
   retrySignal,
   statusQuery,
 } from '@vibetribe/workflows';
 import { Post } from '@vibetribe/database';
 import { type Harness, startHarness } from './testing/harness';
-import { readRows, sleep } from './testing/expect';
+import { eventually, readRows, sleep } from './testing/expect';
+import { attachMedium, setMediumStatus, startMediaFiles } from './testing/media';
 
 // Records the replay fixtures of workflows/src/__fixtures__ (RECORD_FIXTURES=1); skipped otherwise.
 const record = process.env.RECORD_FIXTURES === '1' ? describe : describe.skip;
@@ -106,5 +108,19 @@ record('replay fixtures', () => {
     const handle = await h.start(seeded, { scheduledAt: new Date(Date.now() + 60_000).toISOString() });
     await handle.signal(cancelSignal, { reason: 'fixture' });
     await save('cancelled', handle);
+  });
+
+  test('due while its medium processes, woken by mediaStatus, published', async () => {
+    const files = await startMediaFiles();
+    const seeded = await h.seed({ scheduledAt: null });
+    const mediaId = await attachMedium(h.orm, files, seeded, 'processing');
+    const handle = await h.start(seeded);
+    await eventually(async () =>
+      (await handle.query(statusQuery)).targets[0]?.waitingForMedia ? true : undefined,
+    );
+    await setMediumStatus(h.orm, mediaId, 'ready');
+    await handle.signal(mediaStatusSignal, { mediaId, status: 'ready' });
+    await save('media-wait', handle);
+    files.close();
   });
 });
