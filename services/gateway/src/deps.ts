@@ -35,7 +35,12 @@ export async function buildDeps(
     redis,
     tokens: env.jwt,
     secrets: createSecretBox(env.ENCRYPTION_KEY),
-    scheduler: temporalScheduler(client, env.TEMPORAL_DEADLINE_MS, env.TEMPORAL_TASK_QUEUE),
+    scheduler: temporalScheduler(
+      client,
+      env.TEMPORAL_DEADLINE_MS,
+      env.TEMPORAL_TASK_QUEUE,
+      env.MEDIA_WAIT_MS,
+    ),
     events: natsEventSink(bus, logger),
     readiness: {
       nats: () => pingEventBus(bus.nc),

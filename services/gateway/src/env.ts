@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { mediaStorageEnv } from '@vibetribe/media-storage';
 import { commonEnv, loadEnv, portVar } from '@vibetribe/runtime';
-import { PUBLISHING_TASK_QUEUE } from '@vibetribe/workflows';
+import { DEFAULT_MEDIA_WAIT_MS, PUBLISHING_TASK_QUEUE } from '@vibetribe/workflows';
 import { z } from 'zod';
 
 const pem = z.string().refine((s) => s.includes('-----BEGIN'), 'must be a PEM key');
@@ -32,6 +32,8 @@ const schema = z
     TEMPORAL_DEADLINE_MS: z.coerce.number().int().min(100).default(5000),
     // Where post workflows are started and signalled: the worker's TEMPORAL_TASK_QUEUE (same name, same default).
     TEMPORAL_TASK_QUEUE: z.string().min(1).default(PUBLISHING_TASK_QUEUE),
+    // How long a due post waits for media still processing before those targets fail (10 minutes).
+    MEDIA_WAIT_MS: z.coerce.number().int().min(0).default(DEFAULT_MEDIA_WAIT_MS),
     TRUST_PROXY: z.stringbool().default(false),
     // Connections to PostgreSQL this process may hold at once (every query and transaction shares them).
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),

@@ -20,9 +20,9 @@ describe('TEMPORAL_TASK_QUEUE', () => {
     expect(() => env({ TEMPORAL_TASK_QUEUE: '' })).toThrow(/TEMPORAL_TASK_QUEUE/);
   });
 
-  test("the scheduler buildDeps wires starts the post's workflow on it", async () => {
+  test("the scheduler buildDeps wires starts the post's workflow on it, with MEDIA_WAIT_MS", async () => {
     const taskQueue = `queue-${randomUUID()}`;
-    const deps = await buildDeps(env({ TEMPORAL_TASK_QUEUE: taskQueue }));
+    const deps = await buildDeps(env({ TEMPORAL_TASK_QUEUE: taskQueue, MEDIA_WAIT_MS: '120000' }));
     const connection = await Connection.connect({ address: deps.env.TEMPORAL_ADDRESS });
     const client = new Client({ connection, namespace: deps.env.TEMPORAL_NAMESPACE });
     const postId = randomUUID();
@@ -38,6 +38,10 @@ describe('TEMPORAL_TASK_QUEUE', () => {
       // No worker polls this queue: the workflow waits there, where a worker started with the same
       // TEMPORAL_TASK_QUEUE would pick it up.
       expect((await handle.describe()).taskQueue).toBe(taskQueue);
+      const started = (await handle.fetchHistory()).events?.[0]?.workflowExecutionStartedEventAttributes;
+      const { payloadConverter } = client.options.loadedDataConverter;
+      const input = payloadConverter.fromPayload(started!.input!.payloads![0]!);
+      expect(input).toMatchObject({ postId, mediaWaitMs: 120_000 });
     } finally {
       await handle.terminate('test over').catch(() => undefined);
       await connection.close();

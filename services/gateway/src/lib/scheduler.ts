@@ -24,9 +24,15 @@ export interface PostScheduler {
 
 /**
  * The Temporal implementation: one workflow per post, id `post-<postId>`, on `taskQueue` (the env's
- * TEMPORAL_TASK_QUEUE; no default here, so no caller can miss the worker's queue).
+ * TEMPORAL_TASK_QUEUE; no default here, so no caller can miss the worker's queue). `mediaWaitMs`
+ * (MEDIA_WAIT_MS) goes into every post's input.
  */
-export function temporalScheduler(client: Client, deadlineMs: number, taskQueue: string): PostScheduler {
+export function temporalScheduler(
+  client: Client,
+  deadlineMs: number,
+  taskQueue: string,
+  mediaWaitMs?: number,
+): PostScheduler {
   const call = async <T>(fn: () => Promise<T>): Promise<T> => {
     try {
       return await client.withDeadline(Date.now() + deadlineMs, fn);
@@ -39,7 +45,7 @@ export function temporalScheduler(client: Client, deadlineMs: number, taskQueue:
   return {
     schedule: (input, publishNow = false) =>
       call(async () => {
-        const args = [input] as const;
+        const args = [mediaWaitMs === undefined ? input : { ...input, mediaWaitMs }] as const;
         const options = {
           taskQueue,
           workflowId: publishWorkflowId(input.postId),

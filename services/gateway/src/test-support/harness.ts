@@ -79,7 +79,7 @@ export async function startTestGateway(
     redis,
     tokens: env.jwt,
     secrets: createSecretBox(env.ENCRYPTION_KEY),
-    scheduler: temporalScheduler(client, env.TEMPORAL_DEADLINE_MS, taskQueue),
+    scheduler: temporalScheduler(client, env.TEMPORAL_DEADLINE_MS, taskQueue, env.MEDIA_WAIT_MS),
     events: natsEventSink(bus, logger),
     readiness: {
       nats: () => pingEventBus(bus.nc),
