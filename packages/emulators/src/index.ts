@@ -7,3 +7,8 @@ export {
   type CloudinaryEmulatorOptions,
 } from './cloudinary/cloudinary-emulator';
 export type { CloudinaryAsset, CloudinaryStats } from './cloudinary/cloudinary-types';
+export { startKitEmulator, type KitEmulator, type KitEmulatorOptions } from './kit/kit-emulator';
+export type { KitAccount, KitFaults, KitPost, KitSettings, KitStats } from './kit/kit-types';
+export { startLinkedInEmulator } from './linkedin/linkedin-emulator';
+export { startFacebookEmulator } from './facebook/facebook-emulator';
+export { startInstagramEmulator } from './instagram/instagram-emulator';

@@ -16,6 +16,8 @@ export interface MediaUpload {
   mime: string;
   kind: MediaKind;
   alt?: string;
+  /** Where the platform may fetch it itself (Instagram only publishes from a public URL). */
+  url?: string;
 }
 
 /** An attachment the platform holds, ready to publish with; JSON-serializable so it can cross activities. */

@@ -14,3 +14,8 @@ export * from './connector';
 export { createXConnector } from './x/x-connector';
 export { type XConnectorConfig } from './x/x-config';
 export { normalizeForMatch } from './x/x-match';
+export * from './oauth/oauth';
+export { createPkcePair } from './oauth/pkce';
+export { createLinkedInConnector } from './linkedin/linkedin-connector';
+export { createLinkedInOAuth } from './linkedin/linkedin-oauth';
+export { type LinkedInConnectorConfig } from './linkedin/linkedin-config';

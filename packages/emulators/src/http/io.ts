@@ -91,3 +91,23 @@ export function parseJson(body: Buffer, badRequest: (message: string) => HttpPro
     throw badRequest('The body is not valid JSON.');
   }
 }
+
+/** A control endpoint's JSON object body ({} when empty); anything else is `invalid`. */
+export async function readJsonObject(
+  req: IncomingMessage,
+  invalid: (message: string) => HttpProblem,
+): Promise<Record<string, unknown>> {
+  const body = await readBody(req, 1024 * 1024);
+  if (body.length === 0) return {};
+  const json = parseJson(body, invalid);
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw invalid('The body must be a JSON object.');
+  return json as Record<string, unknown>;
+}
+
+/** A non-negative integer setting or counter from a control body. */
+export function nonNegativeInt(v: unknown, name: string, invalid: (message: string) => HttpProblem): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0)
+    throw invalid(`${name} must be a non-negative integer.`);
+  return v;
+}

@@ -39,3 +39,11 @@ export function portFromEnv(variable: string, fallback: number): number {
     throw new Error(`${variable} is not a port: ${port}`);
   return port;
 }
+
+/** Closes a server and every connection it holds (keep-alive ones too). */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.close((err) => (err ? reject(err) : resolve()));
+    server.closeAllConnections();
+  });
+}

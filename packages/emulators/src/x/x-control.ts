@@ -1,48 +1,18 @@
-import { HttpProblem, parseJson, readBody } from '../http/io';
+import { parseKitFaults } from '../kit/kit-control';
+import { HttpProblem, nonNegativeInt, readJsonObject } from '../http/io';
 import { type XControlContext, type XReply } from './x-route';
 import { type XAccount, type XEmulatorSettings, type XFaults } from './x-types';
 
 const invalid = (message: string) => new HttpProblem(400, { error: message });
 
-async function jsonObject(ctx: XControlContext): Promise<Record<string, unknown>> {
-  const body = await readBody(ctx.req, 1024 * 1024);
-  if (body.length === 0) return {};
-  const json = parseJson(body, invalid);
-  if (typeof json !== 'object' || json === null || Array.isArray(json))
-    throw invalid('The body must be a JSON object.');
-  return json as Record<string, unknown>;
-}
+const jsonObject = (ctx: XControlContext) => readJsonObject(ctx.req, invalid);
 
-const count = (v: unknown, name: string): number => {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0)
-    throw invalid(`${name} must be a non-negative integer.`);
-  return v;
-};
+const count = (v: unknown, name: string): number => nonNegativeInt(v, name, invalid);
 
-/** Checks a faults body; fields left out stay as they were. */
+/** Checks a faults body; fields left out stay as they were (the kit's checks, without token expiry). */
 export function parseFaults(raw: Record<string, unknown>): XFaults {
-  const out: XFaults = {};
-  if (raw.latencyMs !== undefined) out.latencyMs = count(raw.latencyMs, 'latencyMs');
-  if (raw.dropResponseNext !== undefined)
-    out.dropResponseNext = count(raw.dropResponseNext, 'dropResponseNext');
-  if (raw.failMediaProcessingNext !== undefined) {
-    out.failMediaProcessingNext = count(raw.failMediaProcessingNext, 'failMediaProcessingNext');
-  }
-  if (raw.failNext !== undefined) {
-    const f = raw.failNext as Record<string, unknown> | null;
-    if (typeof f !== 'object' || f === null) throw invalid('failNext must be an object.');
-    const status = count(f.status, 'failNext.status');
-    if (status < 400 || status > 599) throw invalid('failNext.status must be 4xx or 5xx.');
-    if (f.on !== undefined && f.on !== 'create' && f.on !== 'any')
-      throw invalid('failNext.on must be create or any.');
-    out.failNext = {
-      status,
-      count: count(f.count ?? 1, 'failNext.count'),
-      ...(f.resetInS === undefined ? {} : { resetInS: count(f.resetInS, 'failNext.resetInS') }),
-      ...(f.on === undefined ? {} : { on: f.on }),
-    };
-  }
-  return out;
+  const { expireTokens: _ignored, ...faults } = parseKitFaults(raw);
+  return faults;
 }
 
 /** Checks a settings body. */

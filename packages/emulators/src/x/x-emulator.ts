@@ -1,5 +1,6 @@
+import { mergeFaults } from '../kit/kit-faults';
 import { createServer } from 'node:http';
-import { listen } from '../http/serve';
+import { closeServer, listen } from '../http/serve';
 import { dispatch } from './x-dispatch';
 import { XState } from './x-state';
 import {
@@ -50,16 +51,10 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
 
   return {
     url,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: () => closeServer(server),
     addAccount: (account) => state.addAccount(account),
     setFaults: (faults) => {
-      // Copied: the counters are consumed in place and must not change the caller's object.
-      const failNext = faults.failNext && { ...faults.failNext };
-      state.faults = { ...state.faults, ...faults, ...(failNext ? { failNext } : {}) };
+      state.faults = mergeFaults(state.faults, faults);
     },
     clearFaults: () => {
       state.faults = {};
