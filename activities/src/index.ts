@@ -3,3 +3,11 @@ export { type ActivityDeps, type MediaLoader, fetchMedia } from './deps';
 export { natsPostEvents, type PostEvents, type PostStatusChangedInit } from './events';
 export { clientRefFor } from './ledger';
 export { toActivityFailure } from './classify';
+export { createPeriodicActivities } from './periodic/periodic-activities';
+export {
+  DEFAULT_PERIODIC_SETTINGS,
+  type MediaFiles,
+  type MediaJobs,
+  type PeriodicDeps,
+  type PeriodicSettings,
+} from './periodic/deps';

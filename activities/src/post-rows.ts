@@ -37,7 +37,11 @@ export interface Announcement {
  * Publishes `vt.<orgId>.post.status` after the transaction committed. Best effort: the row and the
  * audit trail are the record, so a NATS outage is logged rather than failing (and re-running) a publish.
  */
-export async function announce(deps: ActivityDeps, post: PostRow, a: Announcement): Promise<void> {
+export async function announce(
+  deps: Pick<ActivityDeps, 'events' | 'logger'>,
+  post: PostRow,
+  a: Announcement,
+): Promise<void> {
   try {
     await deps.events.statusChanged(
       {

@@ -7,6 +7,7 @@ import {
   PostStatusChangedSchema,
   PostUpdatedSchema,
 } from './gen/vibetribe/events/v1/post_pb';
+import { HealthCheckedSchema } from './gen/vibetribe/events/v1/ops_pb';
 import { NotificationSchema } from './gen/vibetribe/events/v1/notification_pb';
 import { PresenceChangedSchema } from './gen/vibetribe/events/v1/presence_pb';
 import { type DomainEvent, type EventDomain, type ParsedSubject, SUBJECT_EVENTS } from './subjects';
@@ -27,6 +28,7 @@ export const EVENT_CATALOG = {
     typing: PresenceChangedSchema,
   },
   notification: { created: NotificationSchema },
+  ops: { health: HealthCheckedSchema },
 } as const satisfies { [D in EventDomain]: Record<DomainEvent<D>, DescMessage> };
 
 type Catalog = typeof EVENT_CATALOG;

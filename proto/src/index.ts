@@ -10,6 +10,7 @@ export * from './gen/vibetribe/events/v1/media_pb';
 export * from './gen/vibetribe/events/v1/analytics_pb';
 export * from './gen/vibetribe/events/v1/presence_pb';
 export * from './gen/vibetribe/events/v1/notification_pb';
+export * from './gen/vibetribe/events/v1/ops_pb';
 // The protobuf runtime helpers callers need with these messages, from the same copy of the library.
 export {
   create,

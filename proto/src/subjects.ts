@@ -13,6 +13,7 @@ export const SUBJECT_EVENTS = {
   analytics: ['updated'],
   presence: ['connected', 'disconnected', 'typing'],
   notification: ['created'],
+  ops: ['health'],
 } as const;
 
 /** A family of events: the third token of a subject. */
@@ -29,6 +30,12 @@ export type AnalyticsEvent = DomainEvent<'analytics'>;
 export type PresenceEvent = DomainEvent<'presence'>;
 /** Notification events: `vt.<orgId>.notification.<event>`. */
 export type NotificationEvent = DomainEvent<'notification'>;
+
+/** Operator events: `vt.system.ops.<event>`. */
+export type OpsEvent = DomainEvent<'ops'>;
+
+/** The organization token of events about the whole system rather than one organization. */
+export const SYSTEM_SCOPE = 'system';
 
 /** The parts of an event subject. */
 export interface ParsedSubject<D extends EventDomain = EventDomain> {
@@ -73,6 +80,11 @@ export function presenceSubject(orgId: string, event: PresenceEvent): string {
 /** `vt.<orgId>.notification.<event>`. */
 export function notificationSubject(orgId: string, event: NotificationEvent): string {
   return eventSubject(orgId, 'notification', event);
+}
+
+/** `vt.system.ops.<event>`: system-wide, for operators. */
+export function opsSubject(event: OpsEvent): string {
+  return eventSubject(SYSTEM_SCOPE, 'ops', event);
 }
 
 /** A subscription filter for one domain: every organization by default (`vt.*.post.>`), or one. */

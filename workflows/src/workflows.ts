@@ -1,2 +1,8 @@
 // The worker's `workflowsPath`: workflow functions only, so the bundle holds nothing else.
 export { publishPostWorkflow } from './publish-post';
+export {
+  analyticsSyncWorkflow,
+  cleanupWorkflow,
+  healthCheckWorkflow,
+  stalledSweepWorkflow,
+} from './periodic/periodic';

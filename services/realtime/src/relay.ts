@@ -36,6 +36,8 @@ const POST_EVENT_NAMES = {
  * Presence published by this instance is skipped: its sockets were told directly, without the sender.
  */
 export function routeEvent(event: BusEvent, instanceId: string): Delivery | undefined {
+  // System-wide events are for operators: never delivered to an organization's sockets.
+  if (event.domain === 'ops') return undefined;
   const { orgId } = event;
   if (event.message.organizationId && event.message.organizationId !== orgId) return undefined;
   switch (event.domain) {

@@ -1,6 +1,7 @@
 import { commonEnv, loadEnv, portVar } from '@vibetribe/runtime';
 import { PUBLISHING_TASK_QUEUE } from '@vibetribe/workflows';
 import { z } from 'zod';
+import { periodicEnv } from './periodic/periodic-env';
 
 const base64Key = z
   .string()
@@ -9,6 +10,7 @@ const base64Key = z
 /** The worker's configuration: the shared keys plus its own. */
 export const workerEnvSchema = z.object({
   ...commonEnv,
+  ...periodicEnv,
   /** Ops HTTP (/healthz, /readyz, /metrics). */
   WORKER_PORT: portVar(3002),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default(PUBLISHING_TASK_QUEUE),

@@ -1,3 +1,4 @@
+import { Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { natsPostEvents } from '@vibetribe/activities';
 import { initOrm, migrate, pingDatabase } from '@vibetribe/database';
@@ -5,6 +6,8 @@ import { connectEventBus, pingEventBus } from '@vibetribe/proto';
 import { createLogger, createMetrics, createSecretBox, onShutdown, startOpsServer } from '@vibetribe/runtime';
 import { createConnectors } from './connectors';
 import { loadWorkerEnv } from './env';
+import { buildPeriodicDeps } from './periodic/periodic-deps';
+import { ensureSchedules } from './periodic/schedules';
 import { installTemporalRuntime } from './temporal-runtime';
 import { createPublishingWorker } from './worker';
 
@@ -23,18 +26,17 @@ async function main(): Promise<void> {
     connectEventBus({ servers: env.NATS_URL, name: 'vibetribe-worker' }),
     NativeConnection.connect({ address: env.TEMPORAL_ADDRESS }),
   ]);
+  const activities = {
+    orm,
+    connectors: createConnectors(env),
+    secrets: createSecretBox(env.ENCRYPTION_KEY),
+    events: natsPostEvents(bus),
+    logger,
+  };
+  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+  const periodic = buildPeriodicDeps(env, activities, client, bus);
   const worker = await createPublishingWorker(
-    {
-      connection,
-      namespace: env.TEMPORAL_NAMESPACE,
-      activities: {
-        orm,
-        connectors: createConnectors(env),
-        secrets: createSecretBox(env.ENCRYPTION_KEY),
-        events: natsPostEvents(bus),
-        logger,
-      },
-    },
+    { connection, namespace: env.TEMPORAL_NAMESPACE, activities, periodic },
     {
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       maxConcurrentActivityTaskExecutions: env.WORKER_MAX_CONCURRENT_ACTIVITIES,
@@ -63,6 +65,10 @@ async function main(): Promise<void> {
   });
 
   const running = worker.run();
+  if (env.PERIODIC_SCHEDULES) {
+    const schedules = await ensureSchedules(client, { taskQueue: env.TEMPORAL_TASK_QUEUE });
+    logger.info({ schedules }, 'periodic schedules ensured');
+  }
   onShutdown(logger, [
     // Stop polling and let running activities finish (up to the grace time) before anything closes.
     {
@@ -73,6 +79,7 @@ async function main(): Promise<void> {
       },
     },
     { name: 'ops-server', run: () => new Promise((resolve) => server.close(resolve)) },
+    { name: 'media-queue', run: () => periodic.close() },
     { name: 'nats', run: () => bus.close() },
     { name: 'temporal', run: () => connection.close() },
     { name: 'database', run: () => orm.close() },

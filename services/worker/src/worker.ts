@@ -2,7 +2,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Duration } from '@temporalio/common';
 import { type NativeConnection, Worker } from '@temporalio/worker';
-import { type ActivityDeps, createActivities } from '@vibetribe/activities';
+import {
+  type ActivityDeps,
+  createActivities,
+  createPeriodicActivities,
+  type PeriodicDeps,
+} from '@vibetribe/activities';
 import { PUBLISHING_TASK_QUEUE } from '@vibetribe/workflows';
 
 /** What a publishing worker runs against. */
@@ -10,6 +15,8 @@ export interface PublishingWorkerDeps {
   connection: NativeConnection;
   namespace?: string;
   activities: ActivityDeps;
+  /** The periodic jobs' activities are registered too when given (the schedules start their workflows here). */
+  periodic?: PeriodicDeps;
 }
 
 /** Knobs tests and main turn; every one has a production default. */
@@ -51,7 +58,10 @@ export function createPublishingWorker(
     namespace: deps.namespace ?? 'default',
     taskQueue: opts.taskQueue ?? PUBLISHING_TASK_QUEUE,
     workflowBundle: { codePath },
-    activities: createActivities(deps.activities),
+    activities: {
+      ...createActivities(deps.activities),
+      ...(deps.periodic ? createPeriodicActivities(deps.periodic) : {}),
+    },
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 20,
     maxConcurrentWorkflowTaskExecutions: opts.maxConcurrentWorkflowTaskExecutions ?? 40,
     maxConcurrentLocalActivityExecutions: opts.maxConcurrentLocalActivityExecutions ?? 20,

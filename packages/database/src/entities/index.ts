@@ -11,3 +11,4 @@ export * from './audit-event.entity';
 export * from './publish-ledger.entity';
 export * from './idempotency-key.entity';
 export * from './post-list-version.entity';
+export * from './analytics-snapshot.entity';

@@ -4,11 +4,11 @@ import {
   cancelSignal,
   contentUpdatedSignal,
   publishNowSignal,
+  publishStartOptions,
   publishWorkflowId,
   type PublishPostInput,
   rescheduleSignal,
   retrySignal,
-  SEARCH_ATTRIBUTES,
 } from '@vibetribe/workflows';
 import { dependencyUnavailable } from '../errors';
 
@@ -46,18 +46,7 @@ export function temporalScheduler(
     schedule: (input, publishNow = false) =>
       call(async () => {
         const args = [mediaWaitMs === undefined ? input : { ...input, mediaWaitMs }] as const;
-        const options = {
-          taskQueue,
-          workflowId: publishWorkflowId(input.postId),
-          // A double submit finds the running workflow instead of starting a second one.
-          workflowIdConflictPolicy: 'USE_EXISTING' as const,
-          searchAttributes: {
-            [SEARCH_ATTRIBUTES.postId]: [input.postId],
-            [SEARCH_ATTRIBUTES.organizationId]: [input.organizationId],
-            [SEARCH_ATTRIBUTES.status]: ['scheduled'],
-            ...(input.scheduledAt ? { [SEARCH_ATTRIBUTES.scheduledAt]: [new Date(input.scheduledAt)] } : {}),
-          },
-        };
+        const options = publishStartOptions(input, taskQueue);
         if (publishNow) {
           await client.workflow.signalWithStart('publishPostWorkflow', {
             ...options,
