@@ -100,6 +100,8 @@ export async function uploadMedia(deps: ActivityDeps, prepared: PreparedPost): P
         bytes,
         mime: m.mime,
         kind: m.kind,
+        // Instagram fetches the medium from its URL rather than taking the bytes.
+        url: m.url,
         ...(m.alt ? { alt: m.alt } : {}),
       }),
     );

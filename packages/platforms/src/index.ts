@@ -25,3 +25,10 @@ export { type FacebookConnectorConfig } from './facebook/facebook-config';
 export { createInstagramConnector } from './instagram/instagram-connector';
 export { createInstagramOAuth } from './instagram/instagram-oauth';
 export { type InstagramConnectorConfig } from './instagram/instagram-config';
+export {
+  platformEnv,
+  loadPlatformEnv,
+  createConnectorsFromEnv,
+  createOAuthFromEnv,
+  type PlatformEnv,
+} from './platform-env';
