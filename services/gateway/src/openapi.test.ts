@@ -49,7 +49,6 @@ describe('the OpenAPI document', () => {
         '/api/v1/media/stats',
         '/api/v1/media/config',
         '/api/v1/media/{id}',
-        '/api/v1/media/{publicId}',
       ].sort(),
     );
   });

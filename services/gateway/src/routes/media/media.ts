@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import { Media, runStatement, statement } from '@vibetribe/database';
 import { limitOf, mediaJobId, MAX_FILES_PER_REQUEST, MEDIA_TYPES } from '@vibetribe/media-storage';
 import type { AppState, GatewayDeps } from '../../context';
-import { dependencyUnavailable, unprocessable } from '../../errors';
+import { dependencyUnavailable, methodNotAllowed, unprocessable } from '../../errors';
 import { actingOrg, namedOrg } from '../../lib/acting-org';
 import { routeGroup } from '../../lib/api';
 import { withDeadline } from '../../lib/deadline';
@@ -41,6 +41,15 @@ const queueCounts = (deps: GatewayDeps) =>
     throw dependencyUnavailable('redis');
   });
 
+/** The media paths without a parameter, with their methods. */
+const FIXED_PATHS: Record<string, string[]> = {
+  upload: ['POST'],
+  'upload-multiple': ['POST'],
+  'optimize-url': ['POST'],
+  stats: ['GET', 'HEAD'],
+  config: ['GET', 'HEAD'],
+};
+
 /** `/media`: streaming uploads, list, get, delete, optimized URLs, statistics and the upload rules. */
 export function mediaRoutes(deps: GatewayDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/media' });
@@ -48,6 +57,13 @@ export function mediaRoutes(deps: GatewayDeps): Router<AppState> {
   const tags = ['media'];
   const { storage } = deps.media;
   const present = (m: Media) => presentMedia(m, storage);
+  // `/media/stats` and the like are not ids: another method there is 405, not a 400 from `/:id`.
+  router.use(async (ctx, next) => {
+    const allowed = FIXED_PATHS[ctx.path.slice('/api/v1/media/'.length)];
+    if (allowed && ctx.method !== 'OPTIONS' && !allowed.includes(ctx.method))
+      throw methodNotAllowed([...allowed, 'OPTIONS'].sort().join(', '));
+    await next();
+  });
 
   route({
     method: 'post',
@@ -226,7 +242,7 @@ export function mediaRoutes(deps: GatewayDeps): Router<AppState> {
 
   route({
     method: 'delete',
-    path: '/:publicId',
+    path: '/:id',
     summary:
       'Delete a medium and its files (by id or URL-encoded public id); 409 while a scheduled post uses it',
     tags,
@@ -235,7 +251,7 @@ export function mediaRoutes(deps: GatewayDeps): Router<AppState> {
     headers: OrgHeader,
     responses: { 204: { description: 'Deleted' } },
     handler: async (ctx) => {
-      const ref = ctx.state.input.params.publicId;
+      const ref = ctx.state.input.params.id;
       const id = await deleteMedia(ctx.state.em, deps.media, ctx.state.user!.id, ref, namedOrg(ctx));
       // Its job, if still queued, would find no row; removing it keeps the queue's counts honest.
       const job = deps.media.queue.getJob(mediaJobId(id)).then((j) => j?.remove());

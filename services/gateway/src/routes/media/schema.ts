@@ -17,7 +17,7 @@ const PUBLIC_REF = new RegExp(
  * states the characters and length; the exact shape is checked on top.
  */
 export const DeleteMediaParams = z.strictObject({
-  publicId: z
+  id: z
     .string()
     .regex(/^[0-9a-z/.-]{36,200}$/, 'must be a media id or its public id')
     .refine((s) => PUBLIC_REF.test(s), 'must be a media id or its public id')
