@@ -20,6 +20,7 @@ import { accountRoutes } from './routes/accounts/accounts';
 import { serveFiles } from './routes/media/files';
 import { mediaRoutes } from './routes/media/media';
 import { authRoutes } from './routes/auth/auth';
+import { oauthRoutes } from './routes/oauth/oauth';
 import { organizationRoutes } from './routes/organizations/organizations';
 import { postRoutes } from './routes/posts/posts';
 
@@ -50,6 +51,7 @@ export function createApp(deps: GatewayDeps): Koa<AppState> {
     accountRoutes(deps),
     postRoutes(deps),
     mediaRoutes(deps),
+    ...oauthRoutes(deps),
   ]) {
     api.use(routes.routes());
   }

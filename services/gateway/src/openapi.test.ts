@@ -36,6 +36,7 @@ describe('the OpenAPI document', () => {
         '/api/v1/organizations/{orgId}',
         '/api/v1/organizations/{orgId}/accounts',
         '/api/v1/organizations/{orgId}/accounts/{accountId}',
+        '/api/v1/organizations/{orgId}/accounts/{platform}/connect',
         '/api/v1/organizations/{orgId}/members',
         '/api/v1/organizations/{orgId}/members/{userId}',
         '/api/v1/posts',
@@ -49,6 +50,7 @@ describe('the OpenAPI document', () => {
         '/api/v1/media/stats',
         '/api/v1/media/config',
         '/api/v1/media/{id}',
+        '/api/v1/oauth/{platform}/callback',
       ].sort(),
     );
   });
