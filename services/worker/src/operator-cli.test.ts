@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { AuditEvent, Post } from '@vibetribe/database';
+import { Post } from '@vibetribe/database';
 import { PostStatusChangedSchema, postSubject } from '@vibetribe/proto';
 import { publishWorkflowId, statusQuery } from '@vibetribe/workflows';
 import { type Harness, startHarness } from './testing/harness';
-import { eventually, postsOf, readRows } from './testing/expect';
+import { eventually, postsOf, readRows, timelineOf } from './testing/expect';
 import type { SeededPost } from './testing/seed';
 
 // Operators act with the real `temporal` CLI the set-up installs (deploy/scripts/setup.sh), exactly as
@@ -45,13 +45,9 @@ afterEach(() => h.emulator.clearFaults());
 
 const inMs = (ms: number) => new Date(Date.now() + ms);
 
-/** The post's timeline entries as (action, actor type). */
-async function timeline(post: SeededPost) {
-  const rows = await h.orm.em
-    .fork()
-    .find(AuditEvent, { subjectId: post.postId }, { orderBy: { seq: 'asc' } });
-  return rows.map((a) => ({ action: a.action, actor: a.actorType, data: a.data }));
-}
+/** The post's timeline entries as (action, actor type, data). */
+const timeline = async (post: SeededPost) =>
+  (await timelineOf(h.orm, post.postId)).map(({ action, actor, data }) => ({ action, actor, data }));
 
 describe('operators act through the temporal CLI; the post follows', () => {
   test('signal reschedule (no version): the row, its timeline and its event move; published at the new time', async () => {

@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { AuditEvent, Post } from '@vibetribe/database';
+import { Post } from '@vibetribe/database';
 import { type Harness, startHarness } from '../testing/harness';
-import { eventually, readRows } from '../testing/expect';
+import { eventually, readRows, timelineOf } from '../testing/expect';
 import type { SeededPost } from '../testing/seed';
 
 // `npm run ops -- post …` runs this script (the root package.json's `ops`); the test runs the built
@@ -31,12 +31,13 @@ afterEach(() => h.emulator.clearFaults());
 
 const inMs = (ms: number) => new Date(Date.now() + ms);
 
-async function timeline(post: SeededPost) {
-  const rows = await h.orm.em
-    .fork()
-    .find(AuditEvent, { subjectId: post.postId }, { orderBy: { seq: 'asc' } });
-  return rows.map((a) => [a.action, a.actorType, a.actorId?.startsWith('cli:') ?? false]);
-}
+/** The timeline as (action, actor type, whether the CLI was the actor). */
+const timeline = async (post: SeededPost) =>
+  (await timelineOf(h.orm, post.postId)).map((e) => [
+    e.action,
+    e.actor,
+    e.actorId?.startsWith('cli:') ?? false,
+  ]);
 
 describe('npm run ops -- post …', () => {
   test('status, reschedule (and a refused one), publish-now: the workflow acts, the row and timeline follow', async () => {

@@ -33,3 +33,9 @@ export async function eventually<T>(
     await sleep(50);
   }
 }
+
+/** A post's timeline, in the order it was written: action, actor type and id, data. */
+export async function timelineOf(orm: MikroORM, postId: string) {
+  const rows = await orm.em.fork().find(AuditEvent, { subjectId: postId }, { orderBy: { seq: 'asc' } });
+  return rows.map((a) => ({ action: a.action, actor: a.actorType, actorId: a.actorId, data: a.data }));
+}
