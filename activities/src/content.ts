@@ -28,6 +28,7 @@ export interface TargetContext {
 
 /** What the platform call needs, read from the database at publish time. */
 export interface PreparedPost {
+  platform: string;
   connector: PlatformConnector;
   account: ConnectorAccount;
   text: string;
@@ -86,7 +87,7 @@ export async function preparePost(deps: ActivityDeps, target: TargetContext): Pr
       'token_undecryptable',
     );
   }
-  return { connector, account: credentials, text, media: ready };
+  return { platform, connector, account: credentials, text, media: ready };
 }
 
 /** Uploads the attachments; repeated on every attempt (an unused upload expires on the platform). */
@@ -94,14 +95,15 @@ export async function uploadMedia(deps: ActivityDeps, prepared: PreparedPost): P
   const load = deps.loadMedia ?? fetchMedia;
   const uploaded: UploadedMedia[] = [];
   for (const m of prepared.media) {
-    const bytes = await load(m);
+    const url = deps.mediaUrl?.(m, prepared.platform) ?? m.url;
+    const bytes = await load(m, url);
     uploaded.push(
       await prepared.connector.uploadMedia(prepared.account, {
         bytes,
         mime: m.mime,
         kind: m.kind,
         // Instagram fetches the medium from its URL rather than taking the bytes.
-        url: m.url,
+        url,
         ...(m.alt ? { alt: m.alt } : {}),
       }),
     );

@@ -4,8 +4,10 @@ import { natsPostEvents } from '@vibetribe/activities';
 import { initOrm, migrate, pingDatabase } from '@vibetribe/database';
 import { connectEventBus, pingEventBus } from '@vibetribe/proto';
 import { createLogger, createMetrics, createSecretBox, onShutdown, startOpsServer } from '@vibetribe/runtime';
+import { createMediaStorage } from '@vibetribe/media-storage';
 import { createConnectors } from './connectors';
 import { loadWorkerEnv } from './env';
+import { mediaUrls } from './media-urls';
 import { buildPeriodicDeps } from './periodic/periodic-deps';
 import { ensureSchedules } from './periodic/schedules';
 import { installTemporalRuntime } from './temporal-runtime';
@@ -32,6 +34,7 @@ async function main(): Promise<void> {
     secrets: createSecretBox(env.ENCRYPTION_KEY),
     events: natsPostEvents(bus),
     logger,
+    mediaUrl: mediaUrls(createMediaStorage(env)),
   };
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
   const periodic = buildPeriodicDeps(env, activities, client, bus);

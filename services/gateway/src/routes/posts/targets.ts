@@ -45,10 +45,11 @@ export async function resolveTargets(
       media_ids: unknownMedia,
     });
   }
-  const notReady = media.filter((m) => m.status !== 'ready').map((m) => m.id);
-  if (notReady.length > 0)
-    throw unprocessable('media-not-ready', 'Some media are still processing or failed.', {
-      media_ids: notReady,
+  // Media still processing are fine: a due post waits for them (MEDIA_WAIT_MS). Failed ones never publish.
+  const failed = media.filter((m) => m.status === 'failed');
+  if (failed.length > 0)
+    throw unprocessable('media-failed', 'Some media failed processing; upload them again.', {
+      media: failed.map((m) => ({ id: m.id, error: m.error })),
     });
   const byId = new Map(media.map((m) => [m.id, m]));
   const facts: MediaFacts[] = draft.mediaIds.map((id) => {
