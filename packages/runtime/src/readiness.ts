@@ -27,7 +27,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number, name: string): Promise<
  * Runs every probe in parallel, each bounded by `timeoutMs`, and names the ones that fail: `/readyz`
  * answers within a second whatever is down.
  */
-export async function checkReadiness(checks: Record<string, Check>, timeoutMs = 900): Promise<Readiness> {
+export async function checkReadiness(checks: Record<string, Check>, timeoutMs = 700): Promise<Readiness> {
   const entries = await Promise.all(
     Object.entries(checks).map(async ([name, check]): Promise<[string, CheckResult]> => {
       const started = performance.now();

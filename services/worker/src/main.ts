@@ -59,7 +59,7 @@ async function main(): Promise<void> {
       postgres: () => pingDatabase(orm),
       nats: () => pingEventBus(bus.nc),
       // Bounded on the connection too, so a check against a server that is down ends, not only its wait.
-      temporal: () => connection.withDeadline(Date.now() + 800, () => connection.healthService.check({})),
+      temporal: () => connection.withDeadline(Date.now() + 600, () => connection.healthService.check({})),
       polling: () =>
         worker.getState() === 'RUNNING'
           ? Promise.resolve()
