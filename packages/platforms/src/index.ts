@@ -13,6 +13,7 @@ export * from './errors';
 export * from './connector';
 export { createXConnector } from './x/x-connector';
 export { type XConnectorConfig } from './x/x-config';
+export { createXOAuth, type XOAuthConfig } from './x/x-oauth';
 export { normalizeForMatch } from './x/x-match';
 export * from './oauth/oauth';
 export { createPkcePair } from './oauth/pkce';

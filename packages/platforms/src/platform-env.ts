@@ -9,6 +9,7 @@ import { createLinkedInOAuth } from './linkedin/linkedin-oauth';
 import { type OAuthClientConfig, type PlatformOAuth } from './oauth/oauth';
 import { type Platform } from './platform';
 import { createXConnector } from './x/x-connector';
+import { createXOAuth } from './x/x-oauth';
 
 const optional = z.string().min(1).optional();
 
@@ -19,6 +20,7 @@ const optional = z.string().min(1).optional();
 export const platformEnv = {
   X_API_BASE_URL: z.url().default('https://api.x.com'),
   X_UPLOAD_BASE_URL: z.url().optional(),
+  X_OAUTH_BASE_URL: z.url().default('https://x.com'),
   X_CLIENT_ID: optional,
   X_CLIENT_SECRET: optional,
   LINKEDIN_API_BASE_URL: z.url().default('https://api.linkedin.com'),
@@ -77,6 +79,9 @@ export function createConnectorsFromEnv(env: PlatformEnv): Partial<Record<Platfo
 /** The OAuth of each platform whose client id and secret are set. */
 export function createOAuthFromEnv(env: PlatformEnv): Partial<Record<Platform, PlatformOAuth>> {
   const out: Partial<Record<Platform, PlatformOAuth>> = {};
+  const x = client(env.X_CLIENT_ID, env.X_CLIENT_SECRET);
+  if (x)
+    out.x = createXOAuth({ baseUrl: env.X_API_BASE_URL, authorizeBaseUrl: env.X_OAUTH_BASE_URL, oauth: x });
   const linkedin = client(env.LINKEDIN_CLIENT_ID, env.LINKEDIN_CLIENT_SECRET);
   if (linkedin)
     out.linkedin = createLinkedInOAuth({

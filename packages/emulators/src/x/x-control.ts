@@ -9,10 +9,9 @@ const jsonObject = (ctx: XControlContext) => readJsonObject(ctx.req, invalid);
 
 const count = (v: unknown, name: string): number => nonNegativeInt(v, name, invalid);
 
-/** Checks a faults body; fields left out stay as they were (the kit's checks, without token expiry). */
+/** Checks a faults body; fields left out stay as they were (the kit's checks). */
 export function parseFaults(raw: Record<string, unknown>): XFaults {
-  const { expireTokens: _ignored, ...faults } = parseKitFaults(raw);
-  return faults;
+  return parseKitFaults(raw);
 }
 
 /** Checks a settings body. */
@@ -24,6 +23,7 @@ export function parseSettings(raw: Record<string, unknown>): Partial<XEmulatorSe
     'mediaProcessingMs',
     'maxChunkBytes',
     'maxWeightedLength',
+    'accessTokenTtlS',
   ] as const) {
     if (raw[key] !== undefined) out[key] = count(raw[key], key);
   }

@@ -19,8 +19,12 @@ function findRoute(method: string, path: string): { route: XRoute; params: strin
 function authenticate(state: XState, req: IncomingMessage): XAccount {
   const header = req.headers.authorization ?? '';
   const token = /^Bearer (.+)$/i.exec(header)?.[1];
-  const account = token === undefined ? undefined : state.accountsByToken.get(token);
-  if (!account) throw new HttpProblem(401, UNAUTHORIZED_BODY);
+  if (state.faults.expireTokens) {
+    state.expireAllTokens();
+    state.faults.expireTokens = false;
+  }
+  const account = token === undefined ? undefined : state.userForToken(token);
+  if (!account || account === 'expired') throw new HttpProblem(401, UNAUTHORIZED_BODY);
   return account;
 }
 
@@ -51,6 +55,10 @@ async function route(state: XState, req: IncomingMessage, url: URL): Promise<XRe
   }
   const { route, params } = found;
   if (route.kind === 'control') return route.handle({ req, url, params, state });
+  if (route.kind === 'oauth') {
+    state.stats.requests++;
+    return route.handle({ req, url, params, state });
+  }
   state.stats.requests++;
   if (route.kind === 'create') state.stats.creates.attempted++;
   await applyFaults(state, route);

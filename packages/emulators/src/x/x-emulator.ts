@@ -34,6 +34,8 @@ export interface XEmulator {
   setMetrics(tweetId: string, metrics: Partial<XPublicMetrics>): boolean;
   posts(userId?: string): XEmulatedPost[];
   stats(): XStats;
+  /** Every access and refresh token the OAuth endpoints issued and still honour (tests look for them in dumps). */
+  issuedTokens(): string[];
   /** Back to the state at start (posts, media, windows, faults, stats, settings); accounts too when `accounts`. */
   reset(accounts?: boolean): void;
 }
@@ -68,6 +70,7 @@ export async function startXEmulator(options: XEmulatorOptions = {}): Promise<XE
     setMetrics: (tweetId, metrics) => state.setMetrics(tweetId, metrics),
     posts: (userId) => state.posts(userId),
     stats: () => structuredClone(state.stats),
+    issuedTokens: () => [...state.tokenExpiry.keys(), ...state.refreshTokens.keys()],
     reset: (accounts) => state.reset(accounts),
   };
 }

@@ -19,11 +19,11 @@ export type XReply = { status: number; body?: unknown; headers?: Record<string, 
 /** What a control endpoint sees: no user, no faults. */
 export type XControlContext = Omit<XRequestContext, 'user'>;
 
-/** One endpoint: API routes need a bearer token and see faults, control routes do neither. */
+/** One endpoint: API routes need a bearer token and see faults; OAuth and control routes do neither. */
 export type XRoute = {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: RegExp;
 } & (
   | { kind: 'api' | 'create'; handle(ctx: XRequestContext): Promise<XReply> | XReply }
-  | { kind: 'control'; handle(ctx: XControlContext): Promise<XReply> | XReply }
+  | { kind: 'control' | 'oauth'; handle(ctx: XControlContext): Promise<XReply> | XReply }
 );

@@ -1,11 +1,15 @@
 import * as control from './x-control';
 import { createTweet } from './x-create-tweet';
 import * as media from './x-media';
+import * as oauth from './x-oauth';
 import { getMe, getTweet, getUserTweets } from './x-read';
 import { type XRoute } from './x-route';
 
 /** Every endpoint the X emulator serves. */
 export const X_ROUTES: readonly XRoute[] = [
+  { method: 'GET', path: /^\/i\/oauth2\/authorize$/, kind: 'oauth', handle: oauth.authorize },
+  { method: 'POST', path: /^\/2\/oauth2\/token$/, kind: 'oauth', handle: oauth.token },
+  { method: 'POST', path: /^\/2\/oauth2\/revoke$/, kind: 'oauth', handle: oauth.revoke },
   { method: 'POST', path: /^\/2\/tweets$/, kind: 'create', handle: createTweet },
   { method: 'GET', path: /^\/2\/tweets\/(\d+)$/, kind: 'api', handle: getTweet },
   { method: 'GET', path: /^\/2\/users\/me$/, kind: 'api', handle: getMe },

@@ -42,7 +42,18 @@ export const DEFAULT_SETTINGS: XEmulatorSettings = {
   mediaProcessingMs: 500,
   maxChunkBytes: 5 * 1024 * 1024,
   maxWeightedLength: 280,
+  accessTokenTtlS: 7200,
 };
+
+/** An authorization code waiting to be exchanged, once. */
+export interface XCode {
+  userId: string;
+  clientId: string;
+  redirectUri: string;
+  codeChallenge: string;
+  scope: string;
+  expiresAtMs: number;
+}
 
 const emptyStats = (): XStats => ({
   creates: { attempted: 0, accepted: 0, dropped: 0, rejected: {} },
@@ -66,6 +77,11 @@ export class XState {
   readonly texts = new Set<string>();
   readonly media = new Map<string, StoredMedia>();
   readonly postWindows = new Map<string, { startMs: number; count: number }>();
+  /** Access token → epoch ms it stops working; tokens registered by tests are not in it and never expire. */
+  readonly tokenExpiry = new Map<string, number>();
+  readonly codes = new Map<string, XCode>();
+  /** Refresh token → the user and scope it was granted for. */
+  readonly refreshTokens = new Map<string, { userId: string; scope: string }>();
 
   constructor(settings: Partial<XEmulatorSettings> = {}) {
     this.initialSettings = { ...DEFAULT_SETTINGS, ...settings };
@@ -76,6 +92,20 @@ export class XState {
   addAccount(account: XAccount): void {
     this.accountsByToken.set(account.accessToken, account);
     this.accountsById.set(account.userId, account);
+  }
+
+  /** The user behind a bearer token: undefined when unknown or revoked, 'expired' past its lifetime. */
+  userForToken(token: string): XAccount | 'expired' | undefined {
+    const account = this.accountsByToken.get(token);
+    if (!account) return undefined;
+    const expiresAtMs = this.tokenExpiry.get(token);
+    return expiresAtMs !== undefined && expiresAtMs <= Date.now() ? 'expired' : account;
+  }
+
+  /** Expires every access token now, those registered by tests too (the `expireTokens` fault). */
+  expireAllTokens(): void {
+    const now = Date.now();
+    for (const token of this.accountsByToken.keys()) this.tokenExpiry.set(token, now);
   }
 
   /** Stores an accepted post. */
@@ -165,6 +195,9 @@ export class XState {
     if (accounts) {
       this.accountsByToken.clear();
       this.accountsById.clear();
+      this.tokenExpiry.clear();
+      this.codes.clear();
+      this.refreshTokens.clear();
     }
   }
 }

@@ -16,6 +16,8 @@ export interface XFaults {
   dropResponseNext?: number;
   /** The next N finalized videos/GIFs end processing in `failed`. */
   failMediaProcessingNext?: number;
+  /** Every access token issued so far is treated as expired from now on (refresh tokens still work). */
+  expireTokens?: boolean;
 }
 
 /** Behaviour that differs between sources or that tests shorten. */
@@ -29,6 +31,8 @@ export interface XEmulatorSettings {
   maxChunkBytes: number;
   /** Weighted text limit (twitter-text counting). */
   maxWeightedLength: number;
+  /** Lifetime of access tokens the OAuth endpoints issue (X: 2 h). */
+  accessTokenTtlS: number;
 }
 
 /** The engagement counters X reports as `public_metrics`. */

@@ -79,3 +79,14 @@ export const tweetMetricsResponse = z.object({
     .optional(),
   errors: z.array(apiError).optional(),
 });
+
+/** `POST /2/oauth2/token` → 200. */
+export const xTokenResponse = z.object({
+  access_token: z.string().min(1),
+  refresh_token: z.string().min(1).optional(),
+  expires_in: z.number().optional(),
+  scope: z.string().optional(),
+});
+
+/** `GET /2/users/me`. */
+export const xUserMe = z.object({ data: z.object({ id: z.string(), username: z.string() }) });
