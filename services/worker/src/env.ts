@@ -1,5 +1,5 @@
 import { commonEnv, loadEnv, portVar } from '@vibetribe/runtime';
-import { PUBLISHING_TASK_QUEUE } from '@vibetribe/workflows';
+import { PERIODIC_TASK_QUEUE, PUBLISHING_TASK_QUEUE } from '@vibetribe/workflows';
 import { z } from 'zod';
 import { periodicEnv } from './periodic/periodic-env';
 
@@ -14,6 +14,8 @@ export const workerEnvSchema = z.object({
   /** Ops HTTP (/healthz, /readyz, /metrics). */
   WORKER_PORT: portVar(3002),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default(PUBLISHING_TASK_QUEUE),
+  /** The periodic jobs' queue, polled by a second worker in this process (the schedules start their runs there). */
+  PERIODIC_TASK_QUEUE: z.string().min(1).default(PERIODIC_TASK_QUEUE),
   ENCRYPTION_KEY: base64Key,
   X_API_BASE_URL: z.url().default('https://api.x.com'),
   X_UPLOAD_BASE_URL: z.url().optional(),

@@ -11,9 +11,9 @@ import { mediaUrls } from './media-urls';
 import { buildPeriodicDeps } from './periodic/periodic-deps';
 import { ensureSchedules } from './periodic/schedules';
 import { installTemporalRuntime } from './temporal-runtime';
-import { createPublishingWorker } from './worker';
+import { createPeriodicWorker, createPublishingWorker } from './worker';
 
-/** Starts the worker process: migrations, connections, the publishing worker and the ops server. */
+/** Starts the worker process: migrations, connections, the publishing and periodic workers and the ops server. */
 async function main(): Promise<void> {
   const env = loadWorkerEnv();
   const logger = createLogger('worker', env.LOG_LEVEL);
@@ -38,17 +38,24 @@ async function main(): Promise<void> {
   };
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
   const periodic = buildPeriodicDeps(env, activities, client, bus);
+  const bundle = env.WORKER_WORKFLOW_BUNDLE ? { workflowBundlePath: env.WORKER_WORKFLOW_BUNDLE } : {};
   const worker = await createPublishingWorker(
-    { connection, namespace: env.TEMPORAL_NAMESPACE, activities, periodic },
+    { connection, namespace: env.TEMPORAL_NAMESPACE, activities },
     {
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       maxConcurrentActivityTaskExecutions: env.WORKER_MAX_CONCURRENT_ACTIVITIES,
       maxConcurrentWorkflowTaskExecutions: env.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
       maxConcurrentLocalActivityExecutions: env.WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES,
-      ...(env.WORKER_WORKFLOW_BUNDLE ? { workflowBundlePath: env.WORKER_WORKFLOW_BUNDLE } : {}),
+      ...bundle,
       shutdownGraceTime: env.WORKER_SHUTDOWN_GRACE_MS,
     },
   );
+  const periodicWorker = await createPeriodicWorker(
+    { connection, namespace: env.TEMPORAL_NAMESPACE, periodic },
+    { taskQueue: env.PERIODIC_TASK_QUEUE, ...bundle, shutdownGraceTime: env.WORKER_SHUTDOWN_GRACE_MS },
+  );
+  const polling = (w: typeof worker) => () =>
+    w.getState() === 'RUNNING' ? Promise.resolve() : Promise.reject(new Error(`worker is ${w.getState()}`));
 
   const server = await startOpsServer({
     service: 'worker',
@@ -60,25 +67,24 @@ async function main(): Promise<void> {
       nats: () => pingEventBus(bus.nc),
       // Bounded on the connection too, so a check against a server that is down ends, not only its wait.
       temporal: () => connection.withDeadline(Date.now() + 600, () => connection.healthService.check({})),
-      polling: () =>
-        worker.getState() === 'RUNNING'
-          ? Promise.resolve()
-          : Promise.reject(new Error(`worker is ${worker.getState()}`)),
+      polling: polling(worker),
+      'polling-periodic': polling(periodicWorker),
     },
   });
 
-  const running = worker.run();
+  // Either worker failing ends the process (the supervisor restarts it), so both always poll.
+  const running = Promise.all([worker.run(), periodicWorker.run()]);
   if (env.PERIODIC_SCHEDULES) {
-    const schedules = await ensureSchedules(client, { taskQueue: env.TEMPORAL_TASK_QUEUE });
+    const schedules = await ensureSchedules(client, { taskQueue: env.PERIODIC_TASK_QUEUE });
     logger.info({ schedules }, 'periodic schedules ensured');
   }
   onShutdown(logger, [
     // Stop polling and let running activities finish (up to the grace time) before anything closes.
     {
       name: 'worker',
-      run: () => {
-        if (worker.getState() === 'RUNNING') worker.shutdown();
-        return running;
+      run: async () => {
+        for (const w of [worker, periodicWorker]) if (w.getState() === 'RUNNING') w.shutdown();
+        await running;
       },
     },
     { name: 'ops-server', run: () => new Promise((resolve) => server.close(resolve)) },
@@ -87,7 +93,10 @@ async function main(): Promise<void> {
     { name: 'temporal', run: () => connection.close() },
     { name: 'database', run: () => orm.close() },
   ]);
-  logger.info({ taskQueue: env.TEMPORAL_TASK_QUEUE, port: env.WORKER_PORT }, 'worker polling');
+  logger.info(
+    { taskQueue: env.TEMPORAL_TASK_QUEUE, periodicTaskQueue: env.PERIODIC_TASK_QUEUE, port: env.WORKER_PORT },
+    'worker polling',
+  );
   try {
     await running;
   } catch (err) {

@@ -23,12 +23,17 @@ describe("the worker process's readiness (dist/main.js, private Temporal dev ser
       return {
         ms: performance.now() - started,
         status: res.status,
-        body: (await res.json()) as { failing?: string[] },
+        body: (await res.json()) as { failing?: string[]; checks?: Record<string, { ok: boolean }> },
       };
     };
     try {
       await worker.start();
-      expect((await readyz()).status).toBe(200);
+      const ready = await readyz();
+      expect(ready.status).toBe(200);
+      // Both workers poll: the publishing one and the periodic jobs' one on its own queue.
+      expect(ready.body).toMatchObject({
+        checks: { polling: { ok: true }, 'polling-periodic': { ok: true } },
+      });
       await server.stop();
       for (let i = 0; i < 3; i++) {
         const down = await readyz();

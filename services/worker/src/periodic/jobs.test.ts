@@ -21,7 +21,7 @@ import { ensureSchedules } from './schedules';
 let w: PeriodicWorld;
 beforeAll(async () => {
   w = await startPeriodicWorld();
-  await ensureSchedules(w.h.client, { taskQueue: w.h.taskQueue, idPrefix: w.idPrefix });
+  await ensureSchedules(w.h.client, { taskQueue: w.periodicTaskQueue, idPrefix: w.idPrefix });
 }, 60_000);
 afterAll(() => w?.close(), 30_000);
 
@@ -41,6 +41,7 @@ describe('triggering each schedule runs its job', () => {
     const report = await w.trigger<HealthReport>('health-check');
     expect(report.checks.map((c) => [c.name, c.ok])).toEqual([
       [`pollers:${w.h.taskQueue}`, true],
+      [`pollers:${w.periodicTaskQueue}`, true],
       ['postgres', true],
       ['nats', true],
       ['redis', true],

@@ -62,7 +62,7 @@ export function buildPeriodicDeps(
       analyticsRetentionDays: env.ANALYTICS_RETENTION_DAYS,
       analyticsWindowDays: env.ANALYTICS_WINDOW_DAYS,
       backlogMaxAgeMs: env.HEALTH_BACKLOG_MAX_AGE_MS,
-      taskQueues: [env.TEMPORAL_TASK_QUEUE],
+      taskQueues: [env.TEMPORAL_TASK_QUEUE, env.PERIODIC_TASK_QUEUE],
     },
     close: () => queue.close(),
   };

@@ -16,7 +16,7 @@ const intervalMs = (d: ScheduleDescription) => d.spec.intervals?.map((i) => Numb
 
 describe('the periodic schedules, created at worker start', () => {
   test('each exists with its spec, overlap policy, catch-up window, workflow and task queue; a second start changes nothing', async () => {
-    const opts = { taskQueue: w.h.taskQueue, idPrefix: w.idPrefix };
+    const opts = { taskQueue: w.periodicTaskQueue, idPrefix: w.idPrefix };
     expect(await ensureSchedules(w.h.client, opts)).toEqual({
       'analytics-sync': 'created',
       'stalled-sweep': 'created',
@@ -42,10 +42,10 @@ describe('the periodic schedules, created at worker start', () => {
       d!.policies.catchupWindow,
     ]);
     expect(policies).toEqual([
-      ['analyticsSyncWorkflow', w.h.taskQueue, ScheduleOverlapPolicy.SKIP, 3_600_000],
-      ['stalledSweepWorkflow', w.h.taskQueue, ScheduleOverlapPolicy.SKIP, 900_000],
-      ['cleanupWorkflow', w.h.taskQueue, ScheduleOverlapPolicy.SKIP, 86_400_000],
-      ['healthCheckWorkflow', w.h.taskQueue, ScheduleOverlapPolicy.SKIP, 60_000],
+      ['analyticsSyncWorkflow', w.periodicTaskQueue, ScheduleOverlapPolicy.SKIP, 3_600_000],
+      ['stalledSweepWorkflow', w.periodicTaskQueue, ScheduleOverlapPolicy.SKIP, 900_000],
+      ['cleanupWorkflow', w.periodicTaskQueue, ScheduleOverlapPolicy.SKIP, 86_400_000],
+      ['healthCheckWorkflow', w.periodicTaskQueue, ScheduleOverlapPolicy.SKIP, 60_000],
     ]);
 
     const updatedAt = (await describeAll()).map((d) => d.info.lastUpdatedAt?.getTime() ?? null);
@@ -54,7 +54,7 @@ describe('the periodic schedules, created at worker start', () => {
   });
 
   test('a schedule that drifted is brought back to its definition, and an operator pause stays', async () => {
-    const opts = { taskQueue: w.h.taskQueue, idPrefix: w.idPrefix };
+    const opts = { taskQueue: w.periodicTaskQueue, idPrefix: w.idPrefix };
     await ensureSchedules(w.h.client, opts);
     const handle = w.h.client.schedule.getHandle(periodicScheduleId('stalled-sweep', w.idPrefix));
     await handle.update((prev) => ({ ...prev, spec: { intervals: [{ every: '2 hours' }] } }));
@@ -64,5 +64,24 @@ describe('the periodic schedules, created at worker start', () => {
     expect(intervalMs(d)).toEqual([900_000]);
     expect(d.state).toMatchObject({ paused: true, note: 'maintenance' });
     await handle.unpause();
+  });
+
+  test("schedules of a build that ran the jobs on the publishing queue move to the periodic worker's queue", async () => {
+    const prefix = { idPrefix: `${w.idPrefix}moved-` };
+    await ensureSchedules(w.h.client, { taskQueue: w.h.taskQueue, ...prefix });
+    expect(
+      Object.values(await ensureSchedules(w.h.client, { taskQueue: w.periodicTaskQueue, ...prefix })),
+    ).toEqual(Array(4).fill('updated'));
+    const moved = await Promise.all(
+      PERIODIC_JOB_NAMES.map((job) =>
+        w.h.client.schedule.getHandle(periodicScheduleId(job, prefix.idPrefix)).describe(),
+      ),
+    );
+    expect(moved.map((d) => d.action.taskQueue)).toEqual(Array(4).fill(w.periodicTaskQueue));
+    await Promise.all(
+      PERIODIC_JOB_NAMES.map((job) =>
+        w.h.client.schedule.getHandle(periodicScheduleId(job, prefix.idPrefix)).delete(),
+      ),
+    );
   });
 });

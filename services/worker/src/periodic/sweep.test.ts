@@ -9,7 +9,7 @@ import { ensureSchedules } from './schedules';
 let w: PeriodicWorld;
 beforeAll(async () => {
   w = await startPeriodicWorld({ publishingBoundMs: 60 * 60_000 });
-  await ensureSchedules(w.h.client, { taskQueue: w.h.taskQueue, idPrefix: w.idPrefix });
+  await ensureSchedules(w.h.client, { taskQueue: w.periodicTaskQueue, idPrefix: w.idPrefix });
 }, 60_000);
 afterAll(() => w?.close(), 30_000);
 

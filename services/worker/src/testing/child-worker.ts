@@ -21,6 +21,9 @@ export async function childWorker(opts: { taskQueue: string; xBaseUrl: string })
           ...process.env,
           WORKER_PORT: String(port),
           TEMPORAL_TASK_QUEUE: opts.taskQueue,
+          // Its own periodic queue, and the real schedules left alone: a test never runs another's jobs.
+          PERIODIC_TASK_QUEUE: `${opts.taskQueue}-periodic`,
+          PERIODIC_SCHEDULES: 'false',
           X_API_BASE_URL: opts.xBaseUrl,
           LOG_LEVEL: process.env.CHILD_LOG_LEVEL ?? 'warn',
         },

@@ -10,7 +10,7 @@ import { type PeriodicJobName, PERIODIC_JOB_NAMES, periodicScheduleId } from '@v
 import { createConnectors } from '../connectors';
 import { loadWorkerEnv } from '../env';
 import { buildPeriodicDeps } from '../periodic/periodic-deps';
-import { createPublishingWorker } from '../worker';
+import { createPeriodicWorker, createPublishingWorker } from '../worker';
 import { eventually } from './expect';
 import { type Harness, startHarness } from './harness';
 import { type PrivatePostgres, startPrivatePostgres } from './private-postgres';
@@ -18,11 +18,13 @@ import { type PrivatePostgres, startPrivatePostgres } from './private-postgres';
 /**
  * The periodic jobs' world: a PostgreSQL of its own (the sweep, the sync and cleanup look at every
  * row, so other test files' leftovers must not be there), the harness (Temporal, NATS, X emulator),
- * and a worker on the harness's queue with the publishing and the periodic activities.
+ * a publishing worker on the harness's queue and a periodic worker on a queue of its own, as main.ts runs them.
  */
 export interface PeriodicWorld {
   h: Harness;
   periodic: PeriodicDeps;
+  /** The periodic worker's task queue (the schedules' action queue): `<harness queue>-periodic`. */
+  periodicTaskQueue: string;
   /** The schedules' id prefix, unique to this run: `vt-test-<id>-`. */
   idPrefix: string;
   mediaDir: string;
@@ -44,10 +46,12 @@ export async function startPeriodicWorld(
   process.env.DATABASE_URL = pg.url;
   const h = await startHarness({ worker: false });
   const mediaDir = mkdtempSync(join(tmpdir(), 'vt-media-'));
+  const periodicTaskQueue = `${h.taskQueue}-periodic`;
   const env = loadWorkerEnv({
     ...process.env,
     X_API_BASE_URL: h.emulator.url,
     TEMPORAL_TASK_QUEUE: h.taskQueue,
+    PERIODIC_TASK_QUEUE: periodicTaskQueue,
     MEDIA_STORAGE_DIR: mediaDir,
     MEDIA_QUEUE_PREFIX: `vt-test-${randomUUID().slice(0, 8)}`,
   });
@@ -62,15 +66,19 @@ export async function startPeriodicWorld(
   const built = buildPeriodicDeps(env, activities, h.client, h.bus);
   const periodic = { ...built, settings: { ...built.settings, ...settings } };
   const connection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '' });
-  const worker: Worker = await createPublishingWorker(
-    { connection, activities, periodic },
-    { taskQueue: h.taskQueue, maxConcurrentActivityTaskExecutions: 4 },
-  );
-  const running = worker.run();
+  const workers: Worker[] = await Promise.all([
+    createPublishingWorker(
+      { connection, activities },
+      { taskQueue: h.taskQueue, maxConcurrentActivityTaskExecutions: 4 },
+    ),
+    createPeriodicWorker({ connection, periodic }, { taskQueue: periodicTaskQueue }),
+  ]);
+  const running = Promise.all(workers.map((w) => w.run()));
   const idPrefix = `vt-test-${randomUUID().slice(0, 8)}-`;
   return {
     h,
     periodic,
+    periodicTaskQueue,
     idPrefix,
     mediaDir,
     scheduleId: (job) => periodicScheduleId(job, idPrefix),
@@ -93,7 +101,7 @@ export async function startPeriodicWorld(
           h.client.schedule.getHandle(periodicScheduleId(job, idPrefix)).delete(),
         ),
       );
-      if (worker.getState() === 'RUNNING') worker.shutdown();
+      for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
       await connection.close();
       await built.close();
