@@ -34,7 +34,8 @@ const POST_WITH_TARGETS = `select p.id, p.organization_id as "organizationId", p
     p.media_ids as "mediaIds", coalesce((select json_agg(json_build_object(
       'id', t.id, 'accountId', t.account_id, 'platform', t.platform, 'status', t.status,
       'platformPostId', t.platform_post_id, 'platformUrl', t.platform_url, 'lastError', t.last_error,
-      'attempts', t.attempts, 'publishedAt', t.published_at, 'createdAt', t.created_at)
+      'attempts', t.attempts, 'publishedAt', t.published_at, 'createdAt', t.created_at,
+      'sandbox', t.sandbox)
       order by t.created_at, t.id)
     from post_targets t where t.post_id = p.id), '[]'::json) as targets
   from posts p where p.id = ?`;

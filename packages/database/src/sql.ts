@@ -58,4 +58,5 @@ export interface TargetJson {
   lastError: TargetError | null;
   publishedAt: string | null;
   createdAt: string;
+  sandbox: boolean;
 }

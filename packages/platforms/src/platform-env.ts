@@ -7,7 +7,7 @@ import { createInstagramOAuth } from './instagram/instagram-oauth';
 import { createLinkedInConnector } from './linkedin/linkedin-connector';
 import { createLinkedInOAuth } from './linkedin/linkedin-oauth';
 import { type OAuthClientConfig, type PlatformOAuth } from './oauth/oauth';
-import { type Platform } from './platform';
+import { type Platform, PLATFORMS } from './platform';
 import { createXConnector } from './x/x-connector';
 import { createXOAuth } from './x/x-oauth';
 
@@ -36,6 +36,20 @@ export const platformEnv = {
   INSTAGRAM_OAUTH_BASE_URL: z.url().default('https://api.instagram.com'),
   INSTAGRAM_CLIENT_ID: optional,
   INSTAGRAM_CLIENT_SECRET: optional,
+  /**
+   * The platforms `npm start` points at its emulators because they have no client credentials
+   * (comma-separated): accounts connected to them are sandbox accounts.
+   */
+  SANDBOX_PLATFORMS: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.enum(PLATFORMS))),
 };
 
 const schema = z.object(platformEnv);

@@ -48,10 +48,15 @@ export class PostTarget extends BaseEntity {
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   publishedAt: Date | null = null;
 
+  /** Made for a sandbox account: published to an emulator, never to the real platform. */
+  @Property({ type: 'boolean', default: false })
+  sandbox: boolean = false;
+
   constructor(post: Post, account: SocialAccount) {
     super();
     this.post = post;
     this.account = account;
     this.platform = account.platform;
+    this.sandbox = account.sandbox;
   }
 }

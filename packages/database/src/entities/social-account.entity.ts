@@ -35,6 +35,10 @@ export class SocialAccount extends BaseEntity {
   @Enum({ items: () => ACCOUNT_STATUSES, type: 'string' })
   status: AccountStatus = 'connected';
 
+  /** Connected through a platform emulator (sandbox mode): its posts never reach the real platform. */
+  @Property({ type: 'boolean', default: false })
+  sandbox: boolean = false;
+
   /** When it was disconnected; its targets and their history stay (null while connected). */
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   disconnectedAt: Date | null = null;

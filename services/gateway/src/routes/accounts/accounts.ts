@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import { SocialAccount } from '@vibetribe/database';
-import type { Platform } from '@vibetribe/platforms';
+import { loadPlatformEnv, type Platform } from '@vibetribe/platforms';
 import type { AppState, GatewayDeps } from '../../context';
 import { conflict } from '../../errors';
 import { requireRole } from '../../lib/access';
@@ -20,6 +20,7 @@ export const presentAccount = (a: SocialAccount) => ({
   display_name: a.displayName,
   status: a.status,
   token_expires_at: a.tokenExpiresAt?.toISOString() ?? null,
+  sandbox: a.sandbox,
   created_at: a.createdAt.toISOString(),
 });
 
@@ -27,6 +28,8 @@ export const presentAccount = (a: SocialAccount) => ({
 export function accountRoutes(deps: GatewayDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/organizations/:orgId/accounts' });
   const prefix = '/api/v1/organizations/:orgId/accounts';
+  // Tokens entered by hand for a platform served by an emulator act on the emulator too.
+  const sandbox = new Set<string>(loadPlatformEnv().SANDBOX_PLATFORMS);
   const route = routeGroup(router, prefix);
   const tags = ['accounts'];
 
@@ -85,6 +88,7 @@ export function accountRoutes(deps: GatewayDeps): Router<AppState> {
         account.displayName = body.display_name;
         account.accessTokenEnc = deps.secrets.encrypt(body.access_token);
         account.status = 'connected';
+        account.sandbox = sandbox.has(body.platform);
         account.disconnectedAt = null;
         account.refreshTokenEnc = body.refresh_token ? deps.secrets.encrypt(body.refresh_token) : null;
         account.tokenExpiresAt = body.token_expires_at ? new Date(body.token_expires_at) : null;

@@ -24,6 +24,9 @@ export const AccountSchema = z
     display_name: z.string(),
     status: z.enum(ACCOUNT_STATUSES),
     token_expires_at: z.string().nullable(),
+    sandbox: z.boolean().openapi({
+      description: 'Connected through a platform emulator (sandbox mode); its posts never reach the platform',
+    }),
     created_at: z.string(),
   })
   .openapi('SocialAccount');

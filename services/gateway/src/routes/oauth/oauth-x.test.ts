@@ -13,6 +13,7 @@ beforeAll(async () => {
     X_CLIENT_ID: 'x-cid',
     X_CLIENT_SECRET: 'x-secret',
     OAUTH_RESULT_URL: 'http://app.example/connected',
+    SANDBOX_PLATFORMS: 'x',
   });
   gw = await startTestGateway();
 });
@@ -22,7 +23,7 @@ afterAll(async () => {
 });
 
 describe('OAuth connect: X', () => {
-  test('round trip with PKCE through the gateway; the account is stored, tokens encrypted and never shown', async () => {
+  test('round trip with PKCE through the gateway: a sandbox account, tokens encrypted and never shown', async () => {
     const owner = await gw.register('Owner');
     const login = `x${Date.now()}`;
     const res = await gw.api('POST', `/api/v1/organizations/${owner.orgId}/accounts/x/connect`, {
@@ -43,8 +44,22 @@ describe('OAuth connect: X', () => {
 
     const list = await gw.api('GET', `/api/v1/organizations/${owner.orgId}/accounts`, { token: owner.token });
     expect(list.body.data).toEqual([
-      expect.objectContaining({ platform: 'x', display_name: `@${login}`, status: 'connected' }),
+      expect.objectContaining({
+        platform: 'x',
+        display_name: `@${login}`,
+        status: 'connected',
+        sandbox: true,
+      }),
     ]);
+    // A draft's target for it is marked too, in the post and in the list.
+    const post = await gw.api('POST', '/api/v1/posts', {
+      token: owner.token,
+      body: { content: 'sandboxed', target_account_ids: [list.body.data[0].id] },
+    });
+    expect(post.status).toBe(201);
+    expect(post.body.targets).toEqual([expect.objectContaining({ sandbox: true })]);
+    const posts = await gw.api('GET', '/api/v1/posts', { token: owner.token });
+    expect(posts.body.data[0].targets).toEqual([expect.objectContaining({ sandbox: true })]);
     const dump = JSON.stringify(
       await gw.deps.orm.em
         .getConnection()

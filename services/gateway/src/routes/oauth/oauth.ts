@@ -46,7 +46,9 @@ export function oauthRoutes(
   deps: GatewayDeps,
   clients?: Partial<Record<Platform, PlatformOAuth>>,
 ): Router<AppState>[] {
-  const oauth = clients ?? createOAuthFromEnv(loadPlatformEnv());
+  const platformEnv = loadPlatformEnv();
+  const oauth = clients ?? createOAuthFromEnv(platformEnv);
+  const sandbox = new Set(platformEnv.SANDBOX_PLATFORMS);
   const callbackUri = (platform: Platform) => `${deps.env.PUBLIC_URL}/api/v1/oauth/${platform}/callback`;
 
   const connect = new Router<AppState>({ prefix: '/organizations/:orgId/accounts' });
@@ -124,7 +126,7 @@ export function oauthRoutes(
           ...(pending.codeVerifier ? { codeVerifier: pending.codeVerifier } : {}),
         });
         const stored = await ctx.state.em.transactional((em) =>
-          storeConnected(em, deps.secrets, pending.orgId, platform, found),
+          storeConnected(em, deps.secrets, pending.orgId, platform, found, sandbox.has(platform)),
         );
         ctx.redirect(
           resultUrl(deps, { oauth: 'connected', platform, accounts: stored.map((a) => a.id).join(',') }),

@@ -4,7 +4,8 @@ import type { SecretBox } from '@vibetribe/runtime';
 
 /**
  * Stores the accounts an OAuth round trip found, tokens encrypted: a known account (also a
- * disconnected one) is connected again as itself, keeping its history.
+ * disconnected one) is connected again as itself, keeping its history. `sandbox`: the platform is
+ * one of the emulators (SANDBOX_PLATFORMS).
  */
 export async function storeConnected(
   em: EntityManager,
@@ -12,6 +13,7 @@ export async function storeConnected(
   orgId: string,
   platform: Platform,
   found: ConnectableAccount[],
+  sandbox: boolean,
 ): Promise<SocialAccount[]> {
   const org = em.getReference(Organization, orgId);
   const stored: SocialAccount[] = [];
@@ -27,6 +29,7 @@ export async function storeConnected(
     account.refreshTokenEnc = a.tokens.refreshToken ? secrets.encrypt(a.tokens.refreshToken) : null;
     account.tokenExpiresAt = a.tokens.expiresAt;
     account.status = 'connected';
+    account.sandbox = sandbox;
     account.disconnectedAt = null;
     em.persist(account);
     stored.push(account);

@@ -107,7 +107,7 @@ LEFT JOIN LATERAL (
     (SELECT json_agg(json_build_object('id', t.id, 'accountId', t.account_id, 'platform', t.platform,
         'status', t.status, 'platformPostId', t.platform_post_id, 'platformUrl', t.platform_url,
         'attempts', t.attempts, 'lastError', t.last_error, 'publishedAt', t.published_at,
-        'createdAt', t.created_at))
+        'createdAt', t.created_at, 'sandbox', t.sandbox))
       FROM post_targets t WHERE t.post_id = p.id) AS targets
   FROM posts p
   WHERE ${where.join(' AND ')}

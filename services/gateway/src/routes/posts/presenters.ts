@@ -19,6 +19,7 @@ export interface TargetRow {
   lastError: TargetError | null;
   publishedAt: Date | null;
   createdAt: Date;
+  sandbox: boolean;
 }
 
 /** A post's columns and its targets, as the presenter reads them (from an entity or a row). */
@@ -51,6 +52,7 @@ const presentTarget = (t: TargetRow) => ({
   attempts: t.attempts,
   last_error: t.lastError ? { ...t.lastError } : null,
   published_at: iso(t.publishedAt),
+  sandbox: t.sandbox,
 });
 
 /**
@@ -89,6 +91,7 @@ const targetRow = (t: PostTarget): TargetRow => ({
   lastError: t.lastError,
   publishedAt: t.publishedAt,
   createdAt: t.createdAt,
+  sandbox: t.sandbox,
 });
 
 /** A post entity as the API shows it (targets must be loaded); see presentPostRow. */

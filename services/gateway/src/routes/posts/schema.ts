@@ -75,6 +75,7 @@ const TargetSchema = z.object({
   attempts: z.number().int(),
   last_error: z.object({ kind: z.string(), message: z.string() }).catchall(z.unknown()).nullable(),
   published_at: z.string().nullable(),
+  sandbox: z.boolean().openapi({ description: 'Made for a sandbox account: published to an emulator only' }),
 });
 
 export const PostSchema = z
