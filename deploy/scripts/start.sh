@@ -5,13 +5,19 @@
 # no process is left behind.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$ROOT/deploy/scripts/run-stack.sh"
+source "$ROOT/deploy/scripts/sandbox.sh"
 export GATEWAY_PORT="${GATEWAY_PORT:-3000}" REALTIME_PORT="${REALTIME_PORT:-3001}" WORKER_PORT="${WORKER_PORT:-3002}" MEDIA_PORT="${MEDIA_PORT:-3003}"
 
 if [ -f "$RUN_DIR/supervisor.pid" ] && kill -0 "$(cat "$RUN_DIR/supervisor.pid")" 2>/dev/null; then
   die "VibeTribe is already running (supervisor pid $(cat "$RUN_DIR/supervisor.pid")): API at http://127.0.0.1:$GATEWAY_PORT. Stop it with Ctrl-C in its terminal, or: kill $(cat "$RUN_DIR/supervisor.pid")"
 fi
-for p in "$GATEWAY_PORT" "$REALTIME_PORT" "$WORKER_PORT" "$MEDIA_PORT"; do
-  port_open "$p" && die "port $p is already in use by another process; free it or set GATEWAY_PORT/REALTIME_PORT/WORKER_PORT/MEDIA_PORT"
+# The OAuth callback and signed media URLs name the gateway as the browser reaches it.
+export PUBLIC_URL="${PUBLIC_URL:-http://127.0.0.1:$GATEWAY_PORT}"
+sandbox_env
+sandbox_ports=()
+[ -z "$SANDBOX_PLATFORMS" ] || sandbox_ports=($(seq "$SANDBOX_EMULATOR_PORT" $((SANDBOX_EMULATOR_PORT + 3))))
+for p in "$GATEWAY_PORT" "$REALTIME_PORT" "$WORKER_PORT" "$MEDIA_PORT" "${sandbox_ports[@]}"; do
+  port_open "$p" && die "port $p is already in use by another process; free it or set GATEWAY_PORT/REALTIME_PORT/WORKER_PORT/MEDIA_PORT/SANDBOX_EMULATOR_PORT"
 done
 
 bash "$ROOT/deploy/scripts/setup.sh"

@@ -15,13 +15,29 @@ const root = join(__dirname, '..', '..');
 /** Restart and stop timings; the tests pass shorter ones. */
 const DEFAULTS = { initialDelayMs: 1_000, maxDelayMs: 30_000, resetAfterMs: 60_000, stopTimeoutMs: 30_000 };
 
-/** The four services, each a Node entry point built by `npm run build`. */
-function defaultServices() {
-  return ['gateway', 'worker', 'realtime', 'media'].map((name) => ({
+/**
+ * The four services, each a Node entry point built by `npm run build`, and first, in sandbox mode
+ * (SANDBOX_PLATFORMS set by deploy/scripts/sandbox.sh), the platform emulators as a fifth child.
+ */
+function defaultServices(env = process.env) {
+  const services = ['gateway', 'worker', 'realtime', 'media'].map((name) => ({
     name,
     command: process.execPath,
     args: ['--enable-source-maps', join(root, 'services', name, 'dist', 'main.js')],
   }));
+  if (!env.SANDBOX_PLATFORMS) return services;
+  const emulators = join(root, 'packages', 'emulators', 'dist', 'sandbox', 'main.js');
+  return [
+    { name: 'emulators', command: process.execPath, args: ['--enable-source-maps', emulators] },
+    ...services,
+  ];
+}
+
+/** The banner's sandbox line: which platforms the emulators stand in for, and where; '' when none. */
+function sandboxBanner(env = process.env) {
+  if (!env.SANDBOX_PLATFORMS) return '';
+  const port = Number(env.SANDBOX_EMULATOR_PORT ?? 4010);
+  return `    Sandbox mode   ${env.SANDBOX_PLATFORMS} (no client credentials set): emulator at http://127.0.0.1:${port} (X; LinkedIn, Facebook, Instagram on the next ports)\n`;
 }
 
 /** The delay before restarting a service that has crashed `crashes` times in a row (1 for the first). */
@@ -219,13 +235,13 @@ function main({ pidFile, services = defaultServices(), banner = true, ...options
     Readiness      http://127.0.0.1:${g}/readyz
     Socket.IO      http://127.0.0.1:${process.env.REALTIME_PORT}
     Temporal UI    http://127.0.0.1:${process.env.TEMPORAL_UI_PORT}
-  A service that crashes is restarted (1 s, doubling to 30 s). Ctrl-C stops everything.
+${sandboxBanner()}  A service that crashes is restarted (1 s, doubling to 30 s). Ctrl-C stops everything.
 `);
     }, 1500).unref();
   }
   return supervisor;
 }
 
-module.exports = { DEFAULTS, backoffDelay, createSupervisor, defaultServices, main };
+module.exports = { DEFAULTS, backoffDelay, createSupervisor, defaultServices, main, sandboxBanner };
 
 if (require.main === module) main({ pidFile: process.argv[2] });

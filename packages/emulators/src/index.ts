@@ -12,3 +12,4 @@ export type { KitAccount, KitFaults, KitPost, KitSettings, KitStats } from './ki
 export { startLinkedInEmulator } from './linkedin/linkedin-emulator';
 export { startFacebookEmulator } from './facebook/facebook-emulator';
 export { startInstagramEmulator } from './instagram/instagram-emulator';
+export { startSandbox, SANDBOX_PLATFORMS, type Sandbox, type SandboxPlatform } from './sandbox/sandbox';
