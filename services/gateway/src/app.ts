@@ -23,6 +23,7 @@ import { authRoutes } from './routes/auth/auth';
 import { oauthRoutes } from './routes/oauth/oauth';
 import { organizationRoutes } from './routes/organizations/organizations';
 import { postRoutes } from './routes/posts/posts';
+import { queueRoutes } from './routes/queues/queues';
 
 /** The routes that take multipart/form-data (streamed by their own handler, never buffered). */
 const MULTIPART_PATHS = new Set(['/api/v1/media/upload', '/api/v1/media/upload-multiple']);
@@ -52,6 +53,7 @@ export function createApp(deps: GatewayDeps): Koa<AppState> {
     postRoutes(deps),
     mediaRoutes(deps),
     ...oauthRoutes(deps),
+    queueRoutes(deps),
   ]) {
     api.use(routes.routes());
   }

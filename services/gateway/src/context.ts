@@ -1,3 +1,4 @@
+import type { Client } from '@temporalio/client';
 import type { Queue } from 'bull';
 import type { Redis } from 'ioredis';
 import type { Context, Middleware, Next, ParameterizedContext } from 'koa';
@@ -21,6 +22,15 @@ export interface GatewayDeps {
   /** Extra readiness probes (Temporal, NATS), by component name. */
   readiness: Record<string, () => Promise<unknown>>;
   media: MediaDeps;
+  ops: OpsDeps;
+}
+
+/** What the operator views read: Temporal's visibility and the periodic jobs' schedules. */
+export interface OpsDeps {
+  /** The Temporal client (the scheduler's connection): visibility counts, schedules, workflow results. */
+  temporal: Client;
+  /** The periodic schedules' id prefix, `vt-` (tests use their own). */
+  schedulePrefix: string;
 }
 
 /** Where uploads go and how they are checked: the storage driver, the size limits, the processing queue. */

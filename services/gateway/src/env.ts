@@ -41,6 +41,8 @@ const schema = z
     AUTH_TOKEN_CACHE_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
     // Rendered post-list pages kept, checked against the organization's posts version (0: off).
     POST_LIST_CACHE_MB: z.coerce.number().min(0).max(4096).default(32),
+    // System operators (queue statistics, health, periodic job triggers): emails, comma-separated.
+    OPERATOR_EMAILS: z.string().default(''),
   })
   .transform((e, ctx) => {
     const read = (inline: string | undefined, file: string | undefined, key: string) => {
@@ -78,6 +80,12 @@ const schema = z
       corsOrigins: e.CORS_ORIGINS.split(',')
         .map((s) => s.trim())
         .filter(Boolean),
+      // Emails are stored lower-cased (registration normalises them), so the list is too.
+      operatorEmails: new Set(
+        e.OPERATOR_EMAILS.split(',')
+          .map((s) => s.trim().toLowerCase())
+          .filter(Boolean),
+      ),
     };
   });
 

@@ -51,6 +51,7 @@ describe('the OpenAPI document', () => {
         '/api/v1/media/config',
         '/api/v1/media/{id}',
         '/api/v1/oauth/{platform}/callback',
+        '/api/v1/queues/stats',
       ].sort(),
     );
   });

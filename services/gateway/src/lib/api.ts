@@ -78,9 +78,12 @@ export function defineRoute<S extends RequestSchemas>(
 ): void {
   const responses: RouteConfig['responses'] = { ...STANDARD_ERRORS };
   for (const [status, r] of Object.entries(spec.responses)) {
+    // An error status without a schema is a problem like every other error.
     responses[status] = r.schema
       ? { description: r.description, content: { 'application/json': { schema: r.schema } } }
-      : { description: r.description };
+      : Number(status) >= 400
+        ? problemResponse(r.description)
+        : { description: r.description };
   }
   if (spec.method !== 'get') responses[409] = problemResponse('Conflict');
   if (spec.request?.body || spec.multipart) {

@@ -32,8 +32,10 @@ export interface TestGateway {
     path: string,
     opts?: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string },
   ): Promise<ApiResponse<T>>;
+  /** Registers a user (a random email unless `email` is given) and signs in. */
   register(
     name?: string,
+    email?: string,
   ): Promise<{ token: string; refresh: string; userId: string; orgId: string; email: string }>;
   close(): Promise<void>;
 }
@@ -41,7 +43,7 @@ export interface TestGateway {
 /** Starts a gateway for one test file. `envOverrides` tune limits; workflows go to a task queue unique to the file. */
 export async function startTestGateway(
   envOverrides: Record<string, string> = {},
-  opts: { taskQueue?: string; temporalAddress?: string; logLines?: string[] } = {},
+  opts: { taskQueue?: string; temporalAddress?: string; logLines?: string[]; schedulePrefix?: string } = {},
 ): Promise<TestGateway> {
   const keys = testTokenConfig();
   const env = gatewayEnv({
@@ -86,6 +88,7 @@ export async function startTestGateway(
       temporal: probe.check,
     },
     media,
+    ops: { temporal: client, schedulePrefix: opts.schedulePrefix ?? 'vt-' },
   };
   const server: Server = createServer(koaHandler(createApp(deps)));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
@@ -115,8 +118,7 @@ export async function startTestGateway(
     deps,
     taskQueue,
     api,
-    async register(name = 'Test User') {
-      const email = `u-${randomUUID()}@example.test`;
+    async register(name = 'Test User', email = `u-${randomUUID()}@example.test`) {
       const res = await api('POST', '/api/v1/auth/register', {
         body: { email, password: 'correct horse battery', name },
       });
