@@ -1,4 +1,5 @@
 import { Media } from '@vibetribe/database';
+import { decryptAccountTokens } from '@vibetribe/runtime';
 import {
   type ConnectorAccount,
   isPlatform,
@@ -76,8 +77,7 @@ export async function preparePost(deps: ActivityDeps, target: TargetContext): Pr
   try {
     credentials = {
       externalId: target.externalId,
-      accessToken: deps.secrets.decrypt(target.accessTokenEnc),
-      refreshToken: target.refreshTokenEnc ? deps.secrets.decrypt(target.refreshTokenEnc) : null,
+      ...decryptAccountTokens(deps.secrets, target),
     };
   } catch {
     throw fail(

@@ -1,4 +1,5 @@
 import { AnalyticsSnapshot, Organization, runStatement, statement } from '@vibetribe/database';
+import { decryptAccountTokens } from '@vibetribe/runtime';
 import type { PostMetrics } from '@vibetribe/platforms';
 import { analyticsSubject, AnalyticsUpdatedSchema, create, timestampFromDate } from '@vibetribe/proto';
 import type { AnalyticsSyncReport } from '@vibetribe/workflows';
@@ -79,8 +80,7 @@ export function syncAnalytics(deps: PeriodicDeps) {
           await connector.metrics(
             {
               externalId: t.externalId,
-              accessToken: deps.secrets.decrypt(t.accessTokenEnc),
-              refreshToken: t.refreshTokenEnc ? deps.secrets.decrypt(t.refreshTokenEnc) : null,
+              ...decryptAccountTokens(deps.secrets, t),
             },
             t.platformPostId,
           ),

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { initOrm, type MikroORM, Organization, SocialAccount, User } from '@vibetribe/database';
 import { startXEmulator, type XEmulator } from '@vibetribe/emulators';
-import { createSecretBox } from '@vibetribe/runtime';
+import { createSecretBox, encryptAccountTokens } from '@vibetribe/runtime';
 import { freePort } from '@vibetribe/testing';
 import {
   organizationIdKey,
@@ -64,7 +64,8 @@ export async function openWorld(cfg: BenchConfig): Promise<World> {
     const xUserId = `${Date.now()}${i}`;
     const token = `bench-${runId}-${i}`;
     emulator.addAccount({ userId: xUserId, username: `bench_${runId}_${i}`, accessToken: token });
-    return new SocialAccount(org, 'x', xUserId, `@bench_${i}`, secrets.encrypt(token));
+    const account = new SocialAccount(org, 'x', xUserId, `@bench_${i}`, '');
+    return Object.assign(account, encryptAccountTokens(secrets, org.id, account.id, { accessToken: token }));
   });
   em.persist([org, user, ...accounts]);
   await em.flush();

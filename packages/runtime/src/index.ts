@@ -8,3 +8,4 @@ export * from './shutdown';
 export * from './tokens';
 export * from './secret-box';
 export * from './koa-handler';
+export * from './account-tokens';

@@ -3,7 +3,13 @@ import { NativeConnection } from '@temporalio/worker';
 import { natsPostEvents } from '@vibetribe/activities';
 import { initOrm, migrate, pingDatabase } from '@vibetribe/database';
 import { connectEventBus, pingEventBus } from '@vibetribe/proto';
-import { createLogger, createMetrics, createSecretBox, onShutdown, startOpsServer } from '@vibetribe/runtime';
+import {
+  createLogger,
+  createMetrics,
+  onShutdown,
+  secretBoxFromEnv,
+  startOpsServer,
+} from '@vibetribe/runtime';
 import { createMediaStorage } from '@vibetribe/media-storage';
 import { createConnectors } from './connectors';
 import { loadWorkerEnv } from './env';
@@ -31,7 +37,7 @@ async function main(): Promise<void> {
   const activities = {
     orm,
     connectors: createConnectors(env),
-    secrets: createSecretBox(env.ENCRYPTION_KEY),
+    secrets: secretBoxFromEnv(),
     events: natsPostEvents(bus),
     logger,
     mediaUrl: mediaUrls(createMediaStorage(env)),

@@ -1,7 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { type MikroORM, Organization, Post, PostTarget, SocialAccount, User } from '@vibetribe/database';
 import type { XEmulator } from '@vibetribe/emulators';
-import type { SecretBox } from '@vibetribe/runtime';
+import { encryptAccountTokens, type SecretBox } from '@vibetribe/runtime';
 
 /** The rows of one seeded post with one X target, and the X account it publishes as. */
 export interface SeededPost {
@@ -14,6 +14,18 @@ export interface SeededPost {
   xUserId: string;
   xToken: string;
   text: string;
+}
+
+/** An X account of `org` with its token encrypted and bound to the organization and the account. */
+export function xAccount(
+  secrets: SecretBox,
+  org: Organization,
+  xUserId: string,
+  name: string,
+  token: string,
+): SocialAccount {
+  const account = new SocialAccount(org, 'x', xUserId, name, '');
+  return Object.assign(account, encryptAccountTokens(secrets, org.id, account.id, { accessToken: token }));
 }
 
 /**
@@ -32,7 +44,7 @@ export async function seedXPost(
   const xToken = `token-${randomUUID()}`;
   const org = new Organization(`Org ${tag}`, `org-${tag}`);
   const user = new User(`user-${tag}@example.test`, `User ${tag}`, 'not-a-real-hash');
-  const account = new SocialAccount(org, 'x', xUserId, `@user_${tag}`, secrets.encrypt(xToken));
+  const account = xAccount(secrets, org, xUserId, `@user_${tag}`, xToken);
   const text = opts.text ?? `Hello from VibeTribe ${tag}`;
   const post = new Post(org, user, text);
   post.scheduledAt = opts.scheduledAt;
@@ -44,7 +56,7 @@ export async function seedXPost(
     const id = String(randomInt(1_000_000, 2 ** 47));
     const token = `token-${randomUUID()}`;
     emulator.addAccount({ userId: id, username: `user_${tag}_${i}`, accessToken: token });
-    const extra = new SocialAccount(org, 'x', id, `@user_${tag}_${i}`, secrets.encrypt(token));
+    const extra = xAccount(secrets, org, id, `@user_${tag}_${i}`, token);
     const t = new PostTarget(post, extra);
     post.targets.add(t);
     return { account: extra, target: t };

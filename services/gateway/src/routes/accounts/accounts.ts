@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import { SocialAccount } from '@vibetribe/database';
+import { encryptAccountTokens } from '@vibetribe/runtime';
 import { loadPlatformEnv, type Platform } from '@vibetribe/platforms';
 import type { AppState, GatewayDeps } from '../../context';
 import { conflict } from '../../errors';
@@ -77,20 +78,18 @@ export function accountRoutes(deps: GatewayDeps): Router<AppState> {
         }
         // Connecting a disconnected account again brings it back as the same account, with its history.
         const account =
-          known ??
-          new SocialAccount(
-            m.organization,
-            body.platform,
-            body.external_id,
-            body.display_name,
-            deps.secrets.encrypt(body.access_token),
-          );
+          known ?? new SocialAccount(m.organization, body.platform, body.external_id, body.display_name, '');
         account.displayName = body.display_name;
-        account.accessTokenEnc = deps.secrets.encrypt(body.access_token);
+        Object.assign(
+          account,
+          encryptAccountTokens(deps.secrets, orgId, account.id, {
+            accessToken: body.access_token,
+            refreshToken: body.refresh_token ?? null,
+          }),
+        );
         account.status = 'connected';
         account.sandbox = sandbox.has(body.platform);
         account.disconnectedAt = null;
-        account.refreshTokenEnc = body.refresh_token ? deps.secrets.encrypt(body.refresh_token) : null;
         account.tokenExpiresAt = body.token_expires_at ? new Date(body.token_expires_at) : null;
         await em.persist(account).flush();
         return { status: 201, body: presentAccount(account) };

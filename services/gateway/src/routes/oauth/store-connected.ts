@@ -1,6 +1,6 @@
 import { type EntityManager, Organization, SocialAccount } from '@vibetribe/database';
 import type { ConnectableAccount, Platform } from '@vibetribe/platforms';
-import type { SecretBox } from '@vibetribe/runtime';
+import { encryptAccountTokens, type SecretBox } from '@vibetribe/runtime';
 
 /**
  * Stores the accounts an OAuth round trip found, tokens encrypted: a known account (also a
@@ -25,8 +25,7 @@ export async function storeConnected(
     });
     const account = known ?? new SocialAccount(org, platform, a.externalId, a.displayName, '');
     account.displayName = a.displayName.slice(0, 200);
-    account.accessTokenEnc = secrets.encrypt(a.tokens.accessToken);
-    account.refreshTokenEnc = a.tokens.refreshToken ? secrets.encrypt(a.tokens.refreshToken) : null;
+    Object.assign(account, encryptAccountTokens(secrets, orgId, account.id, a.tokens));
     account.tokenExpiresAt = a.tokens.expiresAt;
     account.status = 'connected';
     account.sandbox = sandbox;

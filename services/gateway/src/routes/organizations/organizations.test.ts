@@ -1,4 +1,5 @@
 import { startTestGateway, type TestGateway } from '../../test-support/harness';
+import { tokenContext } from '@vibetribe/runtime';
 
 let gw: TestGateway;
 type Member = Awaited<ReturnType<TestGateway['register']>>;
@@ -162,8 +163,9 @@ describe('organizations, members and accounts', () => {
         [connected.body.id],
       );
     expect(rows[0]!.access_token_enc).not.toContain('plain-access');
-    expect(gw.deps.secrets.decrypt(rows[0]!.access_token_enc)).toBe('plain-access');
-    expect(gw.deps.secrets.decrypt(rows[0]!.refresh_token_enc)).toBe('plain-refresh');
+    const context = tokenContext(owner.orgId, connected.body.id);
+    expect(gw.deps.secrets.decrypt(rows[0]!.access_token_enc, context)).toBe('plain-access');
+    expect(gw.deps.secrets.decrypt(rows[0]!.refresh_token_enc, context)).toBe('plain-refresh');
 
     expect(
       (await gw.api('POST', `/api/v1/organizations/${owner.orgId}/accounts`, { token: owner.token, body }))
