@@ -17,6 +17,7 @@ import { problemMiddleware } from './middleware/problem';
 import { rateLimit } from './middleware/rate-limit';
 import { requestId } from './middleware/request-id';
 import { accountRoutes } from './routes/accounts/accounts';
+import { analyticsRoutes } from './routes/analytics/analytics';
 import { serveFiles } from './routes/media/files';
 import { mediaRoutes } from './routes/media/media';
 import { authRoutes } from './routes/auth/auth';
@@ -24,6 +25,7 @@ import { oauthRoutes } from './routes/oauth/oauth';
 import { organizationRoutes } from './routes/organizations/organizations';
 import { postRoutes } from './routes/posts/posts';
 import { queueRoutes } from './routes/queues/queues';
+import { systemRoutes } from './routes/system/system';
 
 /** The routes that take multipart/form-data (streamed by their own handler, never buffered). */
 const MULTIPART_PATHS = new Set(['/api/v1/media/upload', '/api/v1/media/upload-multiple']);
@@ -53,7 +55,9 @@ export function createApp(deps: GatewayDeps): Koa<AppState> {
     postRoutes(deps),
     mediaRoutes(deps),
     ...oauthRoutes(deps),
+    analyticsRoutes(),
     queueRoutes(deps),
+    systemRoutes(deps),
   ]) {
     api.use(routes.routes());
   }

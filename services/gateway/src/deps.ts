@@ -47,6 +47,7 @@ export async function buildDeps(
       temporal: probe.check,
     },
     media,
+    ops: { temporal: client, schedulePrefix: 'vt-' },
     async close() {
       await media.close();
       await bus.close().catch(() => undefined);

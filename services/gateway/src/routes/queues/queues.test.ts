@@ -135,6 +135,9 @@ describe('GET /queues/stats', () => {
         dependency: 'temporal',
       });
     } finally {
+      // Let the client's retries against the closed port lapse first: a retry timer firing after
+      // close() throws "Channel has been shut down" from the timer.
+      await new Promise((r) => setTimeout(r, 2_500));
       await down.close();
     }
   });
