@@ -95,6 +95,10 @@ export const config = {
   /** 0: the worker's default, sized for its slots (a publish holds two connections at once). */
   workerDatabasePool: num('BENCH_WORKER_DATABASE_POOL_MAX', 0),
 
+  /** `queue-stats`: publishing workflows seeded into visibility, and the requests measured. */
+  queueStatsWorkflows: num('BENCH_QUEUE_STATS_WORKFLOWS', 10_000),
+  queueStatsRequests: num('BENCH_QUEUE_STATS_REQUESTS', 200),
+
   /** Leave the benchmark's organizations, users and rows in the test database, and its workflows in Temporal. */
   keepData: process.env.BENCH_KEEP_DATA === '1',
 };
