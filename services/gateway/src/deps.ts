@@ -2,7 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { Redis } from 'ioredis';
 import { initOrm, migrate } from '@vibetribe/database';
 import { connectEventBus, pingEventBus } from '@vibetribe/proto';
-import { createLogger, createSecretBox } from '@vibetribe/runtime';
+import { createLogger, secretBoxFromEnv } from '@vibetribe/runtime';
 import type { GatewayDeps } from './context';
 import type { GatewayEnv } from './env';
 import { natsEventSink } from './lib/events';
@@ -34,7 +34,7 @@ export async function buildDeps(
     orm,
     redis,
     tokens: env.jwt,
-    secrets: createSecretBox(env.ENCRYPTION_KEY),
+    secrets: secretBoxFromEnv(),
     scheduler: temporalScheduler(
       client,
       env.TEMPORAL_DEADLINE_MS,
