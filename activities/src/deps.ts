@@ -1,5 +1,5 @@
 import type { Media, MikroORM } from '@vibetribe/database';
-import type { PlatformConnector } from '@vibetribe/platforms';
+import type { PlatformConnector, PlatformOAuth } from '@vibetribe/platforms';
 import type { Logger, SecretBox } from '@vibetribe/runtime';
 import type { PostEvents } from './events';
 
@@ -17,6 +17,8 @@ export interface ActivityDeps {
   orm: MikroORM;
   /** One connector per platform the worker can publish to; a target on another platform fails permanently. */
   connectors: Partial<Record<string, PlatformConnector>>;
+  /** Each platform's OAuth client, to refresh an account's token after a 401 (none: the 401 stands). */
+  oauth?: Partial<Record<string, PlatformOAuth>>;
   /** Decrypts the accounts' stored tokens. */
   secrets: SecretBox;
   events: PostEvents;

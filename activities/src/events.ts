@@ -1,9 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import {
   create,
   type EventBus,
   type MessageInitShape,
+  notificationSubject,
+  NotificationSchema,
+  NotificationSeverity,
   postSubject,
   PostStatusChangedSchema,
+  timestampFromDate,
 } from '@vibetribe/proto';
 
 /** A `PostStatusChanged` event before it is built into a message. */
@@ -13,6 +18,15 @@ export type PostStatusChangedInit = MessageInitShape<typeof PostStatusChangedSch
 export interface PostEvents {
   /** Publishes on `vt.<orgId>.post.status`; `msgId` makes a repeat within the stream's window a no-op. */
   statusChanged(event: PostStatusChangedInit & { organizationId: string }, msgId: string): Promise<void>;
+  /** Publishes a `Notification` on `vt.<orgId>.notification.created` for `userIds` (their `user:<id>` rooms). */
+  notify(note: {
+    organizationId: string;
+    kind: string;
+    text: string;
+    userIds: string[];
+    postIds: string[];
+    accountId: string;
+  }): Promise<void>;
 }
 
 /** Post events on the shared JetStream event bus. */
@@ -21,6 +35,20 @@ export function natsPostEvents(bus: Pick<EventBus, 'publish'>): PostEvents {
     async statusChanged(event, msgId) {
       const subject = postSubject(event.organizationId, 'status');
       await bus.publish(subject, PostStatusChangedSchema, create(PostStatusChangedSchema, event), msgId);
+    },
+    async notify(note) {
+      const id = randomUUID();
+      await bus.publish(
+        notificationSubject(note.organizationId, 'created'),
+        NotificationSchema,
+        create(NotificationSchema, {
+          ...note,
+          notificationId: id,
+          severity: NotificationSeverity.WARNING,
+          occurredAt: timestampFromDate(new Date()),
+        }),
+        `notification:${id}`,
+      );
     },
   };
 }

@@ -26,7 +26,7 @@ beforeAll(async () => {
     orm,
     connectors: {},
     secrets: createSecretBox(process.env.ENCRYPTION_KEY ?? ''),
-    events: { statusChanged: (e) => Promise.resolve(void events.push(e)) },
+    events: { statusChanged: (e) => Promise.resolve(void events.push(e)), notify: () => Promise.resolve() },
     logger: createLogger('activities-test', 'silent'),
   });
 });

@@ -15,6 +15,7 @@ import {
 } from './ledger';
 import { sleep, untilAvailable } from './dependency';
 import type { Call } from './start';
+import { withFreshToken } from './tokens';
 
 export type Published = Extract<PublishTargetResult, { kind: 'published' }>;
 
@@ -103,8 +104,9 @@ export async function callPlatform(
     );
     try {
       const prepared = await untilAvailable(deps, 'reading the media', () => preparePost(deps, call.target));
-      const media = await uploadMedia(deps, prepared);
-      outcome = await findOrCreate(deps, lease.held, call, prepared, media);
+      outcome = await withFreshToken(deps, call, prepared, async () =>
+        findOrCreate(deps, lease.held, call, prepared, await uploadMedia(deps, prepared)),
+      );
     } catch (err) {
       await releaseLease(em, id).catch(() => undefined);
       throw err;

@@ -7,6 +7,7 @@ import type { ActivityDeps } from './deps';
 import { callPlatform } from './platform-call';
 import { announce, auditActor } from './post-rows';
 import { untilAvailable } from './dependency';
+import { announceReconnectNeeded } from './reconnect';
 import { begin } from './start';
 
 const RECORD_FAILED_ATTEMPT = statement(
@@ -16,17 +17,22 @@ const RECORD_FAILED_ATTEMPT = statement(
      where id = ? returning account_id
    )
    update social_accounts set status = 'needs_reconnect', updated_at = now()
-   where ?::boolean and id in (select account_id from target)`,
+   where ?::boolean and status = 'connected' and id in (select account_id from target)
+   returning id, organization_id as "organizationId"`,
 );
 
-/** Keeps the attempt's failure on the target; an auth failure also flags the account for reconnection. */
+/**
+ * Keeps the attempt's failure on the target; an auth failure (after a refresh, where the platform has
+ * one) also flags the account for reconnection, and the people who can fix it are told.
+ */
 async function recordFailedAttempt(deps: ActivityDeps, targetId: string, err: unknown): Promise<void> {
   const error = targetError(err);
-  await runStatement(deps.orm.em.fork(), RECORD_FAILED_ATTEMPT, [
-    JSON.stringify(error),
-    targetId,
-    error.kind === 'auth',
-  ]);
+  const [flagged] = await runStatement<{ id: string; organizationId: string }>(
+    deps.orm.em.fork(),
+    RECORD_FAILED_ATTEMPT,
+    [JSON.stringify(error), targetId, error.kind === 'auth'],
+  );
+  if (flagged) await announceReconnectNeeded(deps, flagged);
 }
 
 /**

@@ -1,4 +1,10 @@
-import { createConnectorsFromEnv, loadPlatformEnv, type PlatformConnector } from '@vibetribe/platforms';
+import {
+  createConnectorsFromEnv,
+  createOAuthFromEnv,
+  loadPlatformEnv,
+  type PlatformConnector,
+  type PlatformOAuth,
+} from '@vibetribe/platforms';
 import type { WorkerEnv } from './env';
 
 /**
@@ -17,4 +23,12 @@ export function createConnectors(
     X_API_BASE_URL: env.X_API_BASE_URL,
     X_UPLOAD_BASE_URL: env.X_UPLOAD_BASE_URL,
   });
+}
+
+/** The OAuth clients of the platforms with a client id and secret: a publish refreshes a token after a 401 with them. */
+export function createOAuthClients(
+  env: Pick<WorkerEnv, 'X_API_BASE_URL'>,
+  source: NodeJS.ProcessEnv = process.env,
+): Partial<Record<string, PlatformOAuth>> {
+  return createOAuthFromEnv({ ...loadPlatformEnv(source), X_API_BASE_URL: env.X_API_BASE_URL });
 }

@@ -11,7 +11,7 @@ import {
   startOpsServer,
 } from '@vibetribe/runtime';
 import { createMediaStorage } from '@vibetribe/media-storage';
-import { createConnectors } from './connectors';
+import { createConnectors, createOAuthClients } from './connectors';
 import { loadWorkerEnv } from './env';
 import { mediaUrls } from './media-urls';
 import { buildPeriodicDeps } from './periodic/periodic-deps';
@@ -37,6 +37,7 @@ async function main(): Promise<void> {
   const activities = {
     orm,
     connectors: createConnectors(env),
+    oauth: createOAuthClients(env),
     secrets: secretBoxFromEnv(),
     events: natsPostEvents(bus),
     logger,

@@ -15,9 +15,17 @@ import {
   publishWorkflowId,
   scheduledAtKey,
 } from '@vibetribe/workflows';
+import { createXOAuth, type XOAuthConfig } from '@vibetribe/platforms';
 import { createConnectors } from '../connectors';
 import { createPublishingWorker } from '../worker';
 import { type SeededPost, seedXPost } from './seed';
+
+/** The X OAuth client tests use against the emulator (any client id and secret are accepted there). */
+export const X_TEST_CLIENT = (url: string): XOAuthConfig => ({
+  baseUrl: url,
+  authorizeBaseUrl: url,
+  oauth: { clientId: 'vt-test', clientSecret: 'vt-test-secret' },
+});
 
 /** A test file's world: real Postgres, NATS and Temporal dev server, an X emulator, a worker on its own queue. */
 export interface Harness {
@@ -38,7 +46,7 @@ export interface Harness {
 }
 
 /** Starts the harness; `worker: false` leaves the polling to someone else (a child process). */
-export async function startHarness(opts: { worker?: boolean } = {}): Promise<Harness> {
+export async function startHarness(opts: { worker?: boolean; xOAuth?: boolean } = {}): Promise<Harness> {
   Runtime.install({
     logger: new DefaultLogger(process.env.TEMPORAL_LOG_LEVEL === 'INFO' ? 'INFO' : 'ERROR'),
   });
@@ -52,6 +60,7 @@ export async function startHarness(opts: { worker?: boolean } = {}): Promise<Har
   const events: PostStatusChangedInit[] = [];
   const nats = natsPostEvents(bus);
   const recorder: PostEvents = {
+    notify: (note) => nats.notify(note),
     statusChanged: async (event, msgId) => {
       events.push(event);
       await nats.statusChanged(event, msgId);
@@ -66,6 +75,8 @@ export async function startHarness(opts: { worker?: boolean } = {}): Promise<Har
     const activities = {
       orm,
       connectors: createConnectors({ X_API_BASE_URL: emulator.url }),
+      // X's OAuth client on the emulator, so a publish can refresh a token after a 401.
+      ...(opts.xOAuth ? { oauth: { x: createXOAuth(X_TEST_CLIENT(emulator.url)) } } : {}),
       secrets,
       events: recorder,
       logger: createLogger('worker-test', process.env.LOG_LEVEL ?? 'silent'),
