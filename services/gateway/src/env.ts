@@ -32,6 +32,8 @@ const schema = z
     TEMPORAL_DEADLINE_MS: z.coerce.number().int().min(100).default(5000),
     // Where post workflows are started and signalled: the worker's TEMPORAL_TASK_QUEUE (same name, same default).
     TEMPORAL_TASK_QUEUE: z.string().min(1).default(PUBLISHING_TASK_QUEUE),
+    // Where the OAuth callback sends the browser with the outcome (a front end's page); default PUBLIC_URL.
+    OAUTH_RESULT_URL: z.url().optional(),
     // How long a due post waits for media still processing before those targets fail (10 minutes).
     MEDIA_WAIT_MS: z.coerce.number().int().min(0).default(DEFAULT_MEDIA_WAIT_MS),
     TRUST_PROXY: z.stringbool().default(false),

@@ -32,7 +32,7 @@ const invalidState = () =>
 
 /** Where the browser lands after the callback, with the outcome in the query. */
 function resultUrl(deps: GatewayDeps, outcome: Record<string, string>): string {
-  const url = new URL(process.env.OAUTH_RESULT_URL ?? `${deps.env.PUBLIC_URL}/`);
+  const url = new URL(deps.env.OAUTH_RESULT_URL ?? `${deps.env.PUBLIC_URL}/`);
   for (const [key, value] of Object.entries(outcome)) url.searchParams.set(key, value);
   return url.toString();
 }
