@@ -34,6 +34,7 @@ async function main(): Promise<void> {
     connectEventBus({ servers: env.NATS_URL, name: 'vibetribe-worker' }),
     NativeConnection.connect({ address: env.TEMPORAL_ADDRESS }),
   ]);
+  const storage = createMediaStorage(env);
   const activities = {
     orm,
     connectors: createConnectors(env),
@@ -41,10 +42,10 @@ async function main(): Promise<void> {
     secrets: secretBoxFromEnv(),
     events: natsPostEvents(bus),
     logger,
-    mediaUrl: mediaUrls(createMediaStorage(env)),
+    mediaUrl: mediaUrls(storage),
   };
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
-  const periodic = buildPeriodicDeps(env, activities, client, bus);
+  const periodic = buildPeriodicDeps(env, activities, client, bus, storage);
   const bundle = env.WORKER_WORKFLOW_BUNDLE ? { workflowBundlePath: env.WORKER_WORKFLOW_BUNDLE } : {};
   const worker = await createPublishingWorker(
     { connection, namespace: env.TEMPORAL_NAMESPACE, activities },

@@ -7,13 +7,17 @@ import {
   type MediaFiles,
   type PeriodicDeps,
 } from '@vibetribe/activities';
-import { cloudinaryConfig, createMediaQueue, createMediaStorage } from '@vibetribe/media-storage';
+import {
+  cloudinaryConfig,
+  createMediaQueue,
+  createMediaStorage,
+  type MediaStorage,
+} from '@vibetribe/media-storage';
 import type { EventBus } from '@vibetribe/proto';
 import type { WorkerEnv } from '../env';
 
 /** The media store, with a probe: local disk must be writable; Cloudinary's API must answer. */
-function mediaFiles(env: WorkerEnv): MediaFiles {
-  const storage = createMediaStorage(env);
+function mediaFiles(env: WorkerEnv, storage: MediaStorage): MediaFiles {
   const cloud = cloudinaryConfig(env);
   return {
     remove: (publicId, kind) => storage.remove(publicId, kind),
@@ -38,6 +42,8 @@ export function buildPeriodicDeps(
   base: Pick<ActivityDeps, 'orm' | 'connectors' | 'secrets' | 'events' | 'logger'>,
   temporal: Client,
   bus: EventBus,
+  // The worker's one media store (main.ts shares it with the publish activities' media URLs).
+  storage: MediaStorage = createMediaStorage(env),
 ): PeriodicDeps & { close(): Promise<void> } {
   const queue = createMediaQueue(env.REDIS_URL, { prefix: env.MEDIA_QUEUE_PREFIX });
   // Redis being away is the health check's finding, not a reason for the worker to crash.
@@ -51,7 +57,7 @@ export function buildPeriodicDeps(
       clean: (graceMs, status) => queue.clean(graceMs, status),
       client: queue.client,
     },
-    mediaFiles: mediaFiles(env),
+    mediaFiles: mediaFiles(env, storage),
     settings: {
       ...DEFAULT_PERIODIC_SETTINGS,
       publishingBoundMs: env.SWEEP_PUBLISHING_BOUND_MS,
