@@ -11,6 +11,8 @@ export interface TargetStateSource {
   url?: string | null;
   lastError?: { kind: string; message: string } | null;
   attempts: number;
+  /** The target's account is a sandbox one (an emulator's): its events say so, as the API does. */
+  sandbox: boolean;
 }
 
 /** The `TargetState` of a target: the error fields are set only while the target is failed, as the schema says. */
@@ -26,5 +28,6 @@ export function targetState(t: TargetStateSource): TargetState {
     errorKind: failed ? (t.lastError?.kind ?? '') : '',
     errorMessage: failed ? (t.lastError?.message ?? '') : '',
     attempts: t.attempts,
+    sandbox: t.sandbox,
   });
 }

@@ -133,6 +133,7 @@ describe('the relay from NATS to sockets, across two instances', () => {
           status: 'published',
           url: 'https://m.example/1',
           attempts: 1,
+          sandbox: true,
         },
       ],
       reason: 'timer_fired',
@@ -144,7 +145,14 @@ describe('the relay from NATS to sockets, across two instances', () => {
       status: 'published',
       previousStatus: 'publishing',
       targets: [
-        { platform: 'mastodon', status: 'published', url: 'https://m.example/1', attempts: 1, errorKind: '' },
+        {
+          platform: 'mastodon',
+          status: 'published',
+          url: 'https://m.example/1',
+          attempts: 1,
+          errorKind: '',
+          sandbox: true,
+        },
       ],
     });
     await settle();

@@ -31,6 +31,7 @@ const targetsOf = (p: PresentedPost) =>
       url: t.platform_url,
       lastError: t.last_error,
       attempts: t.attempts,
+      sandbox: t.sandbox,
     }),
   );
 
