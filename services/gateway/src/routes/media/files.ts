@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { Readable } from 'node:stream';
+import parseRange from 'range-parser';
 import sharp from 'sharp';
 import {
   FILES_PATH,
@@ -50,9 +51,37 @@ function transformed(source: Readable, t: Transform, acceptsWebp: boolean): { bo
 }
 
 /**
+ * The one byte range a request asks for, when it should get it: `undefined` serves the whole file.
+ * Several ranges, a malformed header, or an `If-Range` that names another version of the file are
+ * answered with the whole file (RFC 9110 lets a server ignore Range); a range past the end is 416.
+ */
+function requestedRange(
+  header: string | undefined,
+  ifRange: string | undefined,
+  size: number,
+  lastModified: string,
+): { start: number; end: number } | undefined {
+  if (!header || (ifRange && ifRange !== lastModified)) return undefined;
+  const ranges = parseRange(size, header, { combine: true });
+  if (ranges === -1) {
+    throw new Problem(
+      416,
+      'range-not-satisfiable',
+      'Range not satisfiable',
+      `The file has ${size} bytes.`,
+      {},
+      { 'Content-Range': `bytes */${size}` },
+    );
+  }
+  if (ranges === -2 || ranges.type !== 'bytes' || ranges.length !== 1) return undefined;
+  return ranges[0];
+}
+
+/**
  * `GET /files/<key>?exp=…&sig=…`: local storage's files at signed, expiring URLs, served to anyone who
  * holds one (Instagram, Facebook and Threads fetch media by URL without credentials). No auth, no
- * listing: a key this service did not sign is 403, a key it does not know is 404.
+ * listing: a key this service did not sign is 403, a key it does not know is 404. Untransformed files
+ * honour a single byte `Range` (206), as platforms fetching video and players seeking in it expect.
  */
 export function serveFiles(storage: MediaStorage): Middleware {
   return async (ctx, next) => {
@@ -79,7 +108,23 @@ export function serveFiles(storage: MediaStorage): Middleware {
       ctx.body = out.body;
       return;
     }
+    const lastModified = info.mtime.toUTCString();
+    const range = requestedRange(
+      ctx.get('Range') || undefined,
+      ctx.get('If-Range') || undefined,
+      info.size,
+      lastModified,
+    );
+    ctx.set('Accept-Ranges', 'bytes');
+    ctx.set('Last-Modified', lastModified);
     ctx.type = type;
+    if (range) {
+      ctx.status = 206;
+      ctx.set('Content-Range', `bytes ${range.start}-${range.end}/${info.size}`);
+      ctx.length = range.end - range.start + 1;
+      ctx.body = createReadStream(path, range);
+      return;
+    }
     ctx.length = info.size;
     ctx.body = createReadStream(path);
   };

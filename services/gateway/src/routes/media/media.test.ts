@@ -110,6 +110,44 @@ describe('POST /media/upload streams into local storage', () => {
     expect(((await tampered.json()) as any).type).toBe('https://vibetribe.dev/problems/url-bad-signature');
   });
 
+  test('the signed URL serves byte ranges: 206 with Content-Range, 416 past the end, the whole file otherwise', async () => {
+    const png = await imageFixture('png', { width: 300, height: 200 });
+    const res = await upload([file(png, 'ranged.png')]);
+    const url = new URL(res.body.url as string);
+    const get = (headers: Record<string, string>) =>
+      fetch(`${gw.url}${url.pathname}${url.search}`, { headers });
+
+    const part = await get({ range: 'bytes=10-19' });
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-range')).toBe(`bytes 10-19/${png.length}`);
+    expect(Buffer.from(await part.arrayBuffer())).toEqual(png.subarray(10, 20));
+
+    const tail = await get({ range: 'bytes=-5' });
+    expect(tail.status).toBe(206);
+    expect(Buffer.from(await tail.arrayBuffer())).toEqual(png.subarray(png.length - 5));
+
+    const past = await get({ range: `bytes=${png.length + 10}-` });
+    expect(past.status).toBe(416);
+    expect(past.headers.get('content-range')).toBe(`bytes */${png.length}`);
+    expect(past.headers.get('content-type')).toContain('application/problem+json');
+    expect(((await past.json()) as any).type).toBe('https://vibetribe.dev/problems/range-not-satisfiable');
+
+    // Several ranges, a malformed header, or an If-Range naming another version: the whole file.
+    const ignored: Record<string, string>[] = [
+      { range: 'bytes=0-1,5-6' },
+      { range: 'pages=1' },
+      { range: 'bytes=0-9', 'if-range': 'Tue, 01 Jan 2019 00:00:00 GMT' },
+    ];
+    for (const headers of ignored) {
+      const whole = await get(headers);
+      expect(whole.status).toBe(200);
+      expect(whole.headers.get('accept-ranges')).toBe('bytes');
+      expect(Buffer.from(await whole.arrayBuffer())).toEqual(png);
+    }
+    const matching = await get({ range: 'bytes=0-9', 'if-range': part.headers.get('last-modified')! });
+    expect(matching.status).toBe(206);
+  });
+
   test('HTML, SVG or a script dressed as an image is 415 and leaves nothing', async () => {
     const org = await gw.register();
     for (const [text, name] of [
