@@ -14,5 +14,7 @@ while IFS= read -r assignment; do export "$assignment"; done < <(node -e '
   for (const k of ["NODE_ENV", "LOG_LEVEL", "DATABASE_URL", "REDIS_URL", "NATS_URL", "TEMPORAL_ADDRESS", "ENCRYPTION_KEY"])
     console.log(`${k}=${process.env[k]}`);
 ')
+# The migrate step (the services it starts only check the schema).
+node "$ROOT/packages/database/dist/migrate-main.js" >&2 || die "migrations failed"
 log "benchmarks: ${*:-all} (database ${DATABASE_URL##*/})"
 exec node "$ROOT/packages/bench/dist/main.js" "$@"

@@ -25,6 +25,9 @@ use_project_node
 stack_up_for_run
 eval "$(bash "$ROOT/deploy/scripts/secrets.sh")"
 export MEDIA_STORAGE_DIR="${MEDIA_STORAGE_DIR:-$STATE_DIR/media}"
+# Migrations are one step before the services start; the services only check the schema (README: Migrations).
+log "migrations: npm run migrate"
+node "$ROOT/packages/database/dist/migrate-main.js" || die "migrations failed"
 
 # The supervisor runs in the background of this script so that a signal sent to the script alone (SIGTERM
 # from npm, kill, a process manager) reaches it too; Ctrl-C in a terminal reaches both, and it stops once.

@@ -11,6 +11,9 @@ cd "$ROOT"
 log "deploy scripts: node --test deploy/test (supervisor restarts, a clone under a private directory)"
 node --test --test-reporter=spec "$ROOT"/deploy/test/*.test.js
 stack_up_for_run
+# The migrate step, as before a deploy (jest's global set-up runs it on the test database).
+log "migrations: npm run migrate"
+node "$ROOT/packages/database/dist/migrate-main.js" || die "migrations failed"
 log "lint (eslint, zero warnings) and format (prettier)"
 npx eslint . --max-warnings 0
 npx prettier --check . >/dev/null || { npx prettier --check . ; die "prettier: files need formatting (npm run format)"; }

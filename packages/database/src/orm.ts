@@ -49,18 +49,62 @@ export function migrator(orm: MikroORM) {
   return orm.getMigrator();
 }
 
-/** True when the migrations table records every migration this build ships. */
-async function upToDate(orm: MikroORM): Promise<boolean> {
-  const shipped = readdirSync(MIGRATIONS_DIR)
+/** The migrations this build ships, oldest first. */
+function shippedMigrations(): string[] {
+  return readdirSync(MIGRATIONS_DIR)
     .filter((f) => /^Migration\d+\.(js|ts)$/.test(f))
-    .map((f) => f.replace(/\.(js|ts)$/, ''));
+    .map((f) => f.replace(/\.(js|ts)$/, ''))
+    .sort();
+}
+
+/** The migrations this build ships that the database has not applied (all of them on a new database). */
+export async function pendingMigrations(orm: MikroORM): Promise<string[]> {
   const applied = await orm.em
     .getConnection()
     .execute<{ name: string }[]>('select name from mikro_orm_migrations')
-    // No table yet: a new database, which the migrator sets up.
-    .catch(() => []);
+    // No table yet (undefined_table): a new database. Any other error (PostgreSQL away) is thrown.
+    .catch((err: unknown) => {
+      if ((err as { code?: string }).code === '42P01') return [];
+      throw err;
+    });
   const names = new Set(applied.map((m) => m.name));
-  return shipped.every((name) => names.has(name));
+  return shippedMigrations().filter((name) => !names.has(name));
+}
+
+/** Why a process refuses to become ready: its build expects migrations the database lacks. */
+export class PendingMigrationsError extends Error {
+  constructor(readonly pending: string[]) {
+    super(
+      `${pending.length} migration(s) pending (${pending.join(', ')}): run \`npm run migrate\` (Kubernetes: the vibetribe-migrate Job) before starting this version`,
+    );
+    this.name = 'PendingMigrationsError';
+  }
+}
+
+/**
+ * A readiness check: resolves once the database has every migration this build ships, rejects with
+ * `PendingMigrationsError` until then. Migrations run as one step before a deploy (`npm run migrate`),
+ * never in a service's start. A database ahead of this build is fine: under the expand/contract policy
+ * an older version runs on the newer schema during a rollout. Once up to date it stays so, and is not
+ * asked again. `onPending` hears the first refusal (to log it once).
+ */
+export function schemaCheck(
+  orm: MikroORM,
+  onPending: (err: PendingMigrationsError) => void = () => undefined,
+): () => Promise<void> {
+  let current = false;
+  let told = false;
+  return async () => {
+    if (current) return;
+    const pending = await pendingMigrations(orm);
+    if (pending.length > 0) {
+      const err = new PendingMigrationsError(pending);
+      if (!told) onPending(err);
+      told = true;
+      throw err;
+    }
+    current = true;
+  };
 }
 
 /**
@@ -68,7 +112,7 @@ async function upToDate(orm: MikroORM): Promise<boolean> {
  * makes the others wait for the first, then find nothing to do.
  */
 export async function migrate(orm: MikroORM): Promise<string[]> {
-  if (await upToDate(orm)) return [];
+  if ((await pendingMigrations(orm)).length === 0) return [];
   const m = migrator(orm);
   const knex = orm.em.getKnex();
   return knex.transaction(async (trx) => {

@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { Redis } from 'ioredis';
-import { initOrm, migrate } from '@vibetribe/database';
+import { initOrm, schemaCheck } from '@vibetribe/database';
 import { connectEventBus, pingEventBus } from '@vibetribe/proto';
 import { createLogger, secretBoxFromEnv } from '@vibetribe/runtime';
 import type { GatewayDeps } from './context';
@@ -16,7 +16,6 @@ export async function buildDeps(
 ): Promise<GatewayDeps & { close(): Promise<void> }> {
   const logger = createLogger('gateway', env.LOG_LEVEL);
   const orm = await initOrm(env.DATABASE_URL, { pool: { min: 0, max: env.DATABASE_POOL_MAX } });
-  await migrate(orm);
   const redis = new Redis(env.REDIS_URL, {
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
@@ -45,6 +44,8 @@ export async function buildDeps(
     readiness: {
       nats: () => pingEventBus(bus.nc),
       temporal: probe.check,
+      // Not ready until `npm run migrate` has applied this build's migrations (it never migrates itself).
+      schema: schemaCheck(orm, (err) => logger.error(err.message)),
     },
     media,
     ops: { temporal: client, schedulePrefix: 'vt-' },

@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { connectEventBus, pingEventBus } from '@vibetribe/proto';
-import { initOrm, pingDatabase } from '@vibetribe/database';
+import { initOrm, pingDatabase, schemaCheck } from '@vibetribe/database';
 import { createMediaStorage } from '@vibetribe/media-storage';
 import { createLogger, createMetrics, onShutdown, startOpsServer } from '@vibetribe/runtime';
 import { mediaEnv } from './env';
@@ -39,6 +39,7 @@ async function main(): Promise<void> {
       postgres: () => pingDatabase(orm),
       redis: () => queue.client.ping(),
       nats: () => pingEventBus(bus.nc),
+      schema: schemaCheck(orm, (err) => logger.error(err.message)),
     },
   });
   logger.info({ port: env.MEDIA_PORT, queue: queue.name, storage: storage.driver }, 'media service ready');

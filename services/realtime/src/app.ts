@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { initOrm, type MikroORM, pingDatabase } from '@vibetribe/database';
+import { initOrm, type MikroORM, pingDatabase, schemaCheck } from '@vibetribe/database';
 import { connectEventBus, type EventBus, pingEventBus, rooms } from '@vibetribe/proto';
 import {
   createLogger,
@@ -79,6 +79,7 @@ export async function createRealtime(env: RealtimeEnv, deps: RealtimeDeps = {}):
       postgres: () => pingDatabase(orm),
       nats: () => pingEventBus(bus.nc),
       redis: () => redis.ping(),
+      schema: schemaCheck(orm, (err) => logger.error(err.message)),
     },
   });
   koa.use(ops.routes()).use(ops.allowedMethods());

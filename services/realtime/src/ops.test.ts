@@ -28,7 +28,12 @@ describe('health, readiness and metrics on the Socket.IO server', () => {
       await expect(getJson(`${url}/healthz`)).resolves.toMatchObject({ status: 200, body: { status: 'ok' } });
       const ready = await getJson(`${url}/readyz`);
       expect(ready).toMatchObject({ status: 200, body: { status: 'ready', failing: [] } });
-      expect(Object.keys(ready.body.checks as object).sort()).toEqual(['nats', 'postgres', 'redis']);
+      expect(Object.keys(ready.body.checks as object).sort()).toEqual([
+        'nats',
+        'postgres',
+        'redis',
+        'schema',
+      ]);
 
       const socket = await connectAs(url, keys, await fixtures(orm).user());
       const metrics = await (await fetch(`${url}/metrics`)).text();

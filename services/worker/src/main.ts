@@ -1,7 +1,7 @@
 import { Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { natsPostEvents } from '@vibetribe/activities';
-import { initOrm, migrate, pingDatabase } from '@vibetribe/database';
+import { initOrm, pendingMigrations, PendingMigrationsError, pingDatabase } from '@vibetribe/database';
 import { connectEventBus, pingEventBus } from '@vibetribe/proto';
 import {
   createLogger,
@@ -19,7 +19,7 @@ import { ensureSchedules } from './periodic/schedules';
 import { installTemporalRuntime } from './temporal-runtime';
 import { createPeriodicWorker, createPublishingWorker } from './worker';
 
-/** Starts the worker process: migrations, connections, the publishing and periodic workers and the ops server. */
+/** Starts the worker process: connections (the schema checked, never migrated), the publishing and periodic workers and the ops server. */
 async function main(): Promise<void> {
   const env = loadWorkerEnv();
   const logger = createLogger('worker', env.LOG_LEVEL);
@@ -28,7 +28,9 @@ async function main(): Promise<void> {
   // Independent connections, made at once: a restarted worker is polling again in about a second.
   const [orm, bus, connection] = await Promise.all([
     initOrm(env.DATABASE_URL, { pool: { min: 0, max: env.DATABASE_POOL_MAX } }).then(async (o) => {
-      await migrate(o);
+      // Migrations run as one step before a deploy (`npm run migrate`); a worker polls only on its schema.
+      const pending = await pendingMigrations(o);
+      if (pending.length > 0) throw new PendingMigrationsError(pending);
       return o;
     }),
     connectEventBus({ servers: env.NATS_URL, name: 'vibetribe-worker' }),
