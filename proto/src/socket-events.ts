@@ -13,6 +13,10 @@ export const SERVER_EVENTS = {
   userStoppedTyping: 'user-stopped-typing',
   pong: 'pong',
   error: 'error',
+  /** After every connect: the stream position the client has everything up to (its next `lastSeq`). */
+  synced: 'synced',
+  /** The missed events cannot be replayed (away too long, or the stream lost them): reload over REST. */
+  resyncRequired: 'resync-required',
 } as const;
 
 /** Events Socket.IO clients send to the realtime server; each takes an acknowledgement callback. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { initOrm, type MikroORM, pingDatabase, schemaCheck } from '@vibetribe/database';
-import { connectEventBus, type EventBus, pingEventBus, rooms } from '@vibetribe/proto';
+import { connectEventBus, type EventBus, pingEventBus } from '@vibetribe/proto';
 import {
   createLogger,
   createMetrics,
@@ -21,8 +21,9 @@ import { registerHandlers } from './handlers';
 import { createRealtimeMetrics } from './metrics';
 import { createPresence } from './presence';
 import { createPresenceRegistry } from './presence-registry';
-import { startRelay } from './relay';
+import { type Relay, startRelay } from './relay';
 import { createSweep } from './sweep';
+import { createSync } from './sync';
 import type { RealtimeServer } from './types';
 
 /** Connections the service would otherwise open itself; it takes ownership and closes them on stop. */
@@ -106,15 +107,31 @@ export async function createRealtime(env: RealtimeEnv, deps: RealtimeDeps = {}):
     pending.add(p);
   };
 
+  let relay: Relay;
+  try {
+    relay = await startRelay({ io, bus, instanceId, metrics, logger });
+  } catch (err) {
+    await Promise.allSettled([bus.close(), orm.close(), redis.quit()]);
+    throw err;
+  }
+  const sync = createSync({
+    relay,
+    bus,
+    access,
+    instanceId,
+    windowMs: env.REALTIME_REPLAY_WINDOW_S * 1000,
+    metrics,
+    logger,
+  });
+
   io.use(authenticate(env.jwt, access, logger));
   io.on('connection', (socket) => {
-    void socket.join([rooms.user(socket.data.userId), ...socket.data.orgIds.map((id) => rooms.org(id))]);
+    void sync(socket);
     registerHandlers(socket, { access, presence, metrics, logger });
     track(presence.connected(socket), 'presence on connect');
     socket.on('disconnect', () => track(presence.disconnected(socket), 'presence on disconnect'));
   });
 
-  const subscriptions = startRelay({ io, bus, instanceId, metrics, logger });
   const timer = setInterval(() => {
     sweep().catch((err: unknown) => logger.warn({ err }, 'sweep failed'));
   }, env.REALTIME_RECHECK_S * 1000);
@@ -132,7 +149,7 @@ export async function createRealtime(env: RealtimeEnv, deps: RealtimeDeps = {}):
     {
       name: 'drain nats',
       run: async () => {
-        for (const sub of subscriptions) sub.unsubscribe();
+        await relay.stop();
         await bus.close();
       },
     },

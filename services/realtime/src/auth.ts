@@ -2,6 +2,7 @@ import { type TokenConfig, bearerToken, InvalidTokenError, verifyAccessToken } f
 import type { Logger } from '@vibetribe/runtime';
 import type { Access } from './access';
 import { SocketError } from './errors';
+import { handshakeAuth } from './schemas';
 import type { RealtimeSocket } from './types';
 
 type Next = (err?: Error) => void;
@@ -11,10 +12,8 @@ function refusal(type: SocketError['type'], message: string): Error {
   return Object.assign(new SocketError(type, message), { data: { type } });
 }
 
-function handshakeToken(socket: RealtimeSocket): string | undefined {
-  const auth = socket.handshake.auth as Record<string, unknown> | undefined;
-  const token = auth?.token;
-  if (typeof token === 'string' && token.length > 0) return token.replace(/^Bearer\s+/i, '');
+function handshakeToken(token: string | undefined, socket: RealtimeSocket): string | undefined {
+  if (token) return token.replace(/^Bearer\s+/i, '');
   return bearerToken(socket.handshake.headers.authorization);
 }
 
@@ -25,7 +24,14 @@ function handshakeToken(socket: RealtimeSocket): string | undefined {
  */
 export function authenticate(jwt: TokenConfig, access: Access, logger: Logger) {
   return (socket: RealtimeSocket, next: Next): void => {
-    const token = handshakeToken(socket);
+    const auth = handshakeAuth.safeParse(socket.handshake.auth ?? {});
+    if (!auth.success) {
+      const message = auth.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+      next(refusal('validation', `invalid auth: ${message}`));
+      return;
+    }
+    const { token: sent, lastSeq, rooms = [] } = auth.data;
+    const token = handshakeToken(sent, socket);
     if (!token) {
       next(
         refusal(
@@ -51,6 +57,8 @@ export function authenticate(jwt: TokenConfig, access: Access, logger: Logger) {
           orgIds,
           postOrgs: new Map(),
           typing: new Map(),
+          resume: { ...(lastSeq === undefined ? {} : { lastSeq }), rooms },
+          syncing: true,
         };
         next();
       },

@@ -15,6 +15,8 @@ const schema = z
     CORS_ORIGINS: z.string().default('http://localhost:5173'),
     // How often each socket's memberships and token expiry are checked again, and its presence refreshed.
     REALTIME_RECHECK_S: z.coerce.number().int().min(1).max(300).default(30),
+    // How long a client may be away and still be replayed what it missed; longer, it resyncs over REST.
+    REALTIME_REPLAY_WINDOW_S: z.coerce.number().int().min(1).max(3600).default(120),
   })
   .transform((e, ctx) => {
     let publicKey = e.JWT_PUBLIC_KEY;

@@ -6,6 +6,7 @@ export interface RealtimeMetrics {
   relayed: Counter<'type'>;
   relayErrors: Counter;
   clientEvents: Counter<'event' | 'outcome'>;
+  replayed: Counter;
 }
 
 /** Registers the gauges and counters; the socket gauge reads the server when scraped, so it never drifts. */
@@ -34,6 +35,11 @@ export function createRealtimeMetrics(registry: Registry, io: RealtimeServer): R
       name: 'realtime_client_events_total',
       help: 'Events received from clients, by name and outcome (ok, refused, error)',
       labelNames: ['event', 'outcome'],
+      registers: [registry],
+    }),
+    replayed: new Counter({
+      name: 'realtime_events_replayed_total',
+      help: 'Missed events replayed from the stream to reconnecting sockets',
       registers: [registry],
     }),
   };

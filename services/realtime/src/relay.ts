@@ -1,6 +1,8 @@
 import {
   type BusEvent,
+  decodeBusEvent,
   domainFilter,
+  EVENT_STREAM,
   EVENT_CATALOG,
   type EventBus,
   eventToClientJson,
@@ -11,7 +13,7 @@ import {
   type ServerEventName,
 } from '@vibetribe/proto';
 import type { Logger } from '@vibetribe/runtime';
-import type { Subscription } from 'nats';
+import { DeliverPolicy, type JsMsg } from 'nats';
 import type { RealtimeMetrics } from './metrics';
 import { presencePayload } from './presence';
 import type { RealtimeServer } from './types';
@@ -96,34 +98,140 @@ export function routeEvent(event: BusEvent, instanceId: string): Delivery | unde
   }
 }
 
+/** A delivery of a stream event: where it went, and its position in the stream. */
+export interface Sequenced extends Delivery {
+  seq: number;
+}
+
+/** Live events kept for a socket that is still replaying what it missed. */
+export interface Held {
+  /** Stops holding; returns what was held, in stream order. */
+  release(): Sequenced[];
+}
+
+/** The live relay of this instance. */
+export interface Relay {
+  /** The stream sequence of the last stream event relayed (or the stream's end when the relay started). */
+  position(): number;
+  /** Keeps every live stream event for any of `rooms` until released: the seam between replay and live. */
+  hold(rooms: ReadonlySet<string>): Held;
+  /** Resolves true once the relay has passed `seq`, false after `timeoutMs`. */
+  reached(seq: number, timeoutMs: number): Promise<boolean>;
+  /** Stops the stream consumer and the presence subscription. */
+  stop(): Promise<void>;
+}
+
+type Emitter = { emit(name: string, payload: unknown): unknown };
+
 /**
- * Relays every organization's events from NATS to this instance's sockets.
- *
- * A core subscription, not a JetStream consumer: every instance must see every event for its own sockets
- * (fan-out, so no queue group), the view is live (a client loads current state over REST when it
- * connects, so replaying what it missed while away would repeat what it already has), and core
- * subscriptions keep no per-instance consumer state on the server to clean up when an instance dies.
- * Events published into the stream with JetStream reach core subscribers too.
+ * Emits a delivery, with its stream sequence when it has one. The payload has the contract's shape by
+ * construction (`routeEvent` builds it from the event's schema), which the emitter's types cannot see.
  */
-export function startRelay(deps: {
+export function emitDelivery(target: object, delivery: Delivery, seq?: number): void {
+  const payload = seq === undefined ? delivery.payload : { ...delivery.payload, seq };
+  (target as Emitter).emit(delivery.name, payload);
+}
+
+/**
+ * Relays every organization's events to this instance's sockets.
+ *
+ * Post, media, analytics and notification events come from the JetStream stream through an ordered
+ * consumer that starts at the stream's end: each carries its stream sequence to the client (`seq`), so a
+ * client that reconnects, to this instance or another, can be replayed exactly what it missed (see
+ * sync.ts). The ordered consumer is ephemeral (nothing to clean up when an instance dies) and, after a
+ * NATS restart, is recreated from the last sequence it delivered: nothing twice, nothing skipped.
+ * Presence and typing stay on a core subscription: live only, never replayed.
+ */
+export async function startRelay(deps: {
   io: RealtimeServer;
   bus: EventBus;
   instanceId: string;
   metrics: RealtimeMetrics;
   logger: Logger;
-}): Subscription[] {
+}): Promise<Relay> {
   const { io, bus, instanceId, metrics, logger } = deps;
-  const deliver = (event: BusEvent): void => {
+  const held = new Set<{ rooms: ReadonlySet<string>; events: Sequenced[] }>();
+  const waiters = new Set<{ seq: number; done: (ok: boolean) => void }>();
+
+  const onError = (err: unknown, subject: string) => {
+    metrics.relayErrors.inc();
+    logger.warn({ err, subject }, 'event not relayed');
+  };
+  const presence = bus.subscribeEvents(
+    domainFilter('presence'),
+    (event) => {
+      const delivery = routeEvent(event, instanceId);
+      if (!delivery) return;
+      emitDelivery(io.to(delivery.rooms), delivery);
+      metrics.relayed.inc({ type: delivery.name });
+    },
+    { onError: (err, msg) => onError(err, msg.subject) },
+  );
+
+  const jsm = await bus.nc.jetstreamManager();
+  let position = (await jsm.streams.info(EVENT_STREAM)).state.last_seq;
+  const consumer = await bus.js.consumers.get(EVENT_STREAM, {
+    deliver_policy: DeliverPolicy.StartSequence,
+    opt_start_seq: position + 1,
+  });
+  const messages = await consumer.consume();
+
+  const relay = (msg: JsMsg): void => {
+    const event = decodeBusEvent(msg.subject, msg.data);
+    // Presence is relayed from its core subscription above; operators' events go nowhere.
+    if (event.domain === 'presence') return;
     const delivery = routeEvent(event, instanceId);
     if (!delivery) return;
-    io.to(delivery.rooms).emit(delivery.name, delivery.payload);
+    emitDelivery(io.to(delivery.rooms), delivery, msg.seq);
     metrics.relayed.inc({ type: delivery.name });
+    for (const h of held) {
+      if (delivery.rooms.some((room) => h.rooms.has(room))) h.events.push({ ...delivery, seq: msg.seq });
+    }
   };
-  const onError = (err: unknown, msg: { subject: string }) => {
-    metrics.relayErrors.inc();
-    logger.warn({ err, subject: msg.subject }, 'event not relayed');
+  const loop = (async () => {
+    for await (const msg of messages) {
+      try {
+        relay(msg);
+      } catch (err) {
+        onError(err, msg.subject);
+      }
+      position = msg.seq;
+      for (const w of waiters) if (position >= w.seq) w.done(true);
+    }
+  })();
+
+  return {
+    position: () => position,
+    hold(rooms) {
+      const entry = { rooms, events: [] as Sequenced[] };
+      held.add(entry);
+      return {
+        release() {
+          held.delete(entry);
+          return entry.events;
+        },
+      };
+    },
+    reached(seq, timeoutMs) {
+      if (position >= seq) return Promise.resolve(true);
+      return new Promise((resolve) => {
+        const waiter = {
+          seq,
+          done: (ok: boolean) => {
+            clearTimeout(timer);
+            waiters.delete(waiter);
+            resolve(ok);
+          },
+        };
+        const timer = setTimeout(() => waiter.done(false), timeoutMs);
+        waiters.add(waiter);
+      });
+    },
+    async stop() {
+      presence.unsubscribe();
+      messages.stop();
+      await loop.catch((err: unknown) => logger.warn({ err }, 'stream relay ended with an error'));
+      for (const w of waiters) w.done(false);
+    },
   };
-  return (['post', 'media', 'analytics', 'presence', 'notification'] as const).map((domain) =>
-    bus.subscribeEvents(domainFilter(domain), deliver, { onError }),
-  );
 }

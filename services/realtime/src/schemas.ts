@@ -18,5 +18,12 @@ export const clientEventSchemas = {
   ping: z.strictObject({ ts: z.number().optional() }),
 } as const;
 
+/** The handshake's `auth` (the contract's `SocketAuth`; the token may come as an Authorization header instead). */
+export const handshakeAuth = z.strictObject({
+  token: z.string().optional(),
+  lastSeq: z.number().int().min(0).optional(),
+  rooms: z.array(room.shape.room).max(200).optional(),
+});
+
 /** An id inside a room name, checked like the ids of the other events. */
 export const roomId = z.guid();

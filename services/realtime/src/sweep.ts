@@ -52,7 +52,9 @@ export function createSweep(deps: {
       .catch((err: unknown) => logger.warn({ err }, 'presence refresh failed'));
     const byUser = await access.orgsOfUsers([...new Set(live.map((s) => s.data.userId))]);
     for (const socket of live) {
-      if (socket.connected) await applyMemberships(socket, byUser.get(socket.data.userId) ?? []);
+      // A socket still replaying joins its rooms when done; it was checked moments ago.
+      if (socket.connected && !socket.data.syncing)
+        await applyMemberships(socket, byUser.get(socket.data.userId) ?? []);
     }
   };
 }

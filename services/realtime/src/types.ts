@@ -1,8 +1,5 @@
-import type { JsonObject, ServerEventName } from '@vibetribe/proto';
+import type { ClientToServerEvents, ServerToClientEvents } from '@vibetribe/proto';
 import type { DefaultEventsMap, Server, Socket } from 'socket.io';
-
-/** What the server may emit: every payload is a JSON object (protobuf JSON for relayed events). */
-export type ServerToClientEvents = { [K in ServerEventName]: (payload: JsonObject) => void };
 
 /** What the realtime server remembers about each socket. */
 export interface SocketData {
@@ -15,9 +12,13 @@ export interface SocketData {
   postOrgs: Map<string, string>;
   /** Posts this socket is typing on, so a disconnect can announce the stop. */
   typing: Map<string, string>;
+  /** What the handshake asked to resume: the last sequence seen and the rooms it had. */
+  resume: { lastSeq?: number; rooms: string[] };
+  /** True until the socket has been replayed what it missed and joined its rooms (sync.ts). */
+  syncing: boolean;
 }
 
-/** The Socket.IO server, typed. Client events are checked by zod at runtime, so they stay untyped here. */
-export type RealtimeServer = Server<DefaultEventsMap, ServerToClientEvents, DefaultEventsMap, SocketData>;
+/** The Socket.IO server, typed with the contract of `@vibetribe/proto` (client events are also checked by zod). */
+export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, DefaultEventsMap, SocketData>;
 /** One connected socket. */
-export type RealtimeSocket = Socket<DefaultEventsMap, ServerToClientEvents, DefaultEventsMap, SocketData>;
+export type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, DefaultEventsMap, SocketData>;
