@@ -1,10 +1,10 @@
 """Checks a compose file offline; run by `npm test` (deploy/test/k8s.test.js).
 
-    python validate_compose.py FILE
+    python validate_compose.py [--build] FILE
 
 Validates it against the Compose Specification's JSON schema (compose-spec.json beside this file, from
-compose-go v2.10.0's schema/), then what the schema cannot see: every service runs an image, and every
-service, secret and named volume it names is defined. Exits 1 with one line per problem.
+compose-go v2.10.0's schema/), then what the schema cannot see: every service runs an image (or, with
+--build, an image or a build), and every service, secret and named volume it names is defined. Exits 1 with one line per problem.
 """
 
 import json
@@ -15,7 +15,7 @@ import jsonschema
 import yaml
 
 
-def problems(doc, schema):
+def problems(doc, schema, build):
     for error in jsonschema.Draft7Validator(schema).iter_errors(doc):
         where = "/".join(str(p) for p in error.absolute_path) or "(top)"
         yield f"{where}: {error.message}"
@@ -23,8 +23,8 @@ def problems(doc, schema):
     secrets = doc.get("secrets") or {}
     volumes = doc.get("volumes") or {}
     for name, service in services.items():
-        if "image" not in service:
-            yield f"services/{name}: no image (production runs built images)"
+        if "image" not in service and not (build and "build" in service):
+            yield f"services/{name}: no image" + ("" if build else " (production runs built images)")
         depends = service.get("depends_on") or {}
         for dep in depends if isinstance(depends, (dict, list)) else []:
             if dep not in services:
@@ -40,13 +40,17 @@ def problems(doc, schema):
 
 
 def main():
-    if len(sys.argv) != 2:
-        sys.exit("usage: validate_compose.py FILE")
+    args = sys.argv[1:]
+    build = args[:1] == ["--build"]
+    if build:
+        args = args[1:]
+    if len(args) != 1:
+        sys.exit("usage: validate_compose.py [--build] FILE")
     with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "compose-spec.json")) as f:
         schema = json.load(f)
-    with open(sys.argv[1]) as f:
+    with open(args[0]) as f:
         doc = yaml.safe_load(f)
-    found = list(problems(doc, schema))
+    found = list(problems(doc, schema, build))
     for p in found:
         print(f"FAIL  {p}")
     print(f"{len(doc.get('services') or {})} services checked, {len(found)} problems")

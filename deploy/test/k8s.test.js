@@ -148,10 +148,14 @@ test('a broken overlay does not render', () => {
   assert.match(built.stderr, /missing\.yaml/);
 });
 
-test('the production compose file validates against the Compose spec; a broken one does not', () => {
-  const check = (file) => run(python, [join(root, 'deploy', 'docker', 'validate_compose.py'), file]);
+test('the compose files validate against the Compose spec; a broken one does not', () => {
+  const check = (...args) => run(python, [join(root, 'deploy', 'docker', 'validate_compose.py'), ...args]);
   const ok = check(join(root, 'docker-compose.production.yml'));
   assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+  // The development one builds its images, and waits for its migrate service too.
+  const dev = check('--build', join(root, 'docker-compose.yml'));
+  assert.equal(dev.status, 0, dev.stdout + dev.stderr);
+  assert.equal(check(join(root, 'docker-compose.yml')).status, 1, 'production files must name images');
   const bad = check(join(__dirname, 'fixtures', 'compose-broken.yml'));
   assert.equal(bad.status, 1);
   assert.match(bad.stdout, /depends_on: no service 'migrations'/);
