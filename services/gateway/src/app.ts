@@ -23,6 +23,7 @@ import { mediaRoutes } from './routes/media/media';
 import { authRoutes } from './routes/auth/auth';
 import { oauthRoutes } from './routes/oauth/oauth';
 import { organizationRoutes } from './routes/organizations/organizations';
+import { postChangeRoutes } from './routes/posts/changes';
 import { postRoutes } from './routes/posts/posts';
 import { queueRoutes } from './routes/queues/queues';
 import { systemRoutes } from './routes/system/system';
@@ -52,6 +53,8 @@ export function createApp(deps: GatewayDeps): Koa<AppState> {
     authRoutes(deps),
     organizationRoutes(),
     accountRoutes(deps),
+    // Before the post routes, whose `/:id` would take `changes` for an id.
+    postChangeRoutes(),
     postRoutes(deps),
     mediaRoutes(deps),
     ...oauthRoutes(deps),

@@ -25,6 +25,7 @@ export type PostStatus = (typeof POST_STATUSES)[number];
 @Index({ properties: ['organization', 'scheduledAt'] })
 @Index({ properties: ['organization', 'status'] })
 @Index({ properties: ['organization', 'createdAt', 'id'] })
+@Index({ properties: ['organization', 'updatedAt'] })
 export class Post extends BaseEntity {
   @ManyToOne(() => Organization, { deleteRule: 'cascade' })
   organization: Organization;

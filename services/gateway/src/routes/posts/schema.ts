@@ -114,3 +114,25 @@ export const PostDetailSchema = PostSchema.extend({ timeline: z.array(TimelineEn
 export const PostPageSchema = z
   .object({ data: z.array(PostSchema), next_cursor: z.string().nullable() })
   .openapi('PostPage');
+
+export const PostChangesQuery = z.strictObject({
+  since: isoWithOffset.openapi({ description: 'Posts changed at or after this instant' }),
+  ...pageQuery,
+});
+
+/** A deleted post in a list of changes: what a client needs to drop it. */
+export const PostTombstoneSchema = z
+  .object({
+    id: z.uuid(),
+    deleted: z.literal(true),
+    status: z.enum(POST_STATUSES),
+    updated_at: z.string(),
+  })
+  .openapi('PostTombstone');
+
+export const PostChangesSchema = z
+  .object({
+    data: z.array(z.union([PostSchema, PostTombstoneSchema])),
+    next_cursor: z.string().nullable(),
+  })
+  .openapi('PostChanges');
