@@ -6,6 +6,7 @@ export * from './ops-router';
 export * from './ops-server';
 export * from './shutdown';
 export * from './tokens';
+export * from './jwt-keys';
 export * from './secret-box';
 export * from './koa-handler';
 export * from './account-tokens';

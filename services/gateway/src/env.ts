@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { mediaStorageEnv } from '@vibetribe/media-storage';
-import { commonEnv, loadEnv, portVar } from '@vibetribe/runtime';
+import { commonEnv, jwtKeyringProblem, loadEnv, portVar } from '@vibetribe/runtime';
 import { DEFAULT_MEDIA_WAIT_MS, PUBLISHING_TASK_QUEUE } from '@vibetribe/workflows';
 import { z } from 'zod';
 
@@ -71,6 +71,11 @@ const schema = z
         path: ['JWT_PUBLIC_KEY'],
         message: 'set JWT_PUBLIC_KEY or JWT_PUBLIC_KEY_FILE',
       });
+    // The keyring must parse and hold the signing key's public half, or no verifier accepts our tokens.
+    if (privateKey && publicKey) {
+      const problem = jwtKeyringProblem(publicKey, privateKey);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['JWT_PUBLIC_KEY'], message: problem });
+    }
     return {
       ...e,
       jwt: {

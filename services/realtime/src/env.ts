@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { commonEnv, loadEnv, portVar } from '@vibetribe/runtime';
+import { commonEnv, jwtKeyringProblem, loadEnv, portVar } from '@vibetribe/runtime';
 import { z } from 'zod';
 
 const pem = z.string().refine((s) => s.includes('-----BEGIN'), 'must be a PEM key');
@@ -37,6 +37,9 @@ const schema = z
         path: ['JWT_PUBLIC_KEY'],
         message: 'set JWT_PUBLIC_KEY or JWT_PUBLIC_KEY_FILE',
       });
+    } else {
+      const problem = jwtKeyringProblem(publicKey);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['JWT_PUBLIC_KEY'], message: problem });
     }
     return {
       ...e,
