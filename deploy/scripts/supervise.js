@@ -20,17 +20,38 @@ const DEFAULTS = { initialDelayMs: 1_000, maxDelayMs: 30_000, resetAfterMs: 60_0
  * (SANDBOX_PLATFORMS set by deploy/scripts/sandbox.sh), the platform emulators as a fifth child.
  */
 function defaultServices(env = process.env) {
-  const services = ['gateway', 'worker', 'realtime', 'media'].map((name) => ({
-    name,
-    command: process.execPath,
-    args: ['--enable-source-maps', join(root, 'services', name, 'dist', 'main.js')],
-  }));
+  const services = ['gateway', 'worker', 'realtime', 'media'].flatMap((name) =>
+    instancePorts(name, env).map((port, i, all) => ({
+      name: all.length > 1 ? `${name}-${i + 1}` : name,
+      command: process.execPath,
+      args: ['--enable-source-maps', join(root, 'services', name, 'dist', 'main.js')],
+      ...(all.length > 1 ? { env: { [PORT_VARS[name]]: String(port) } } : {}),
+    })),
+  );
   if (!env.SANDBOX_PLATFORMS) return services;
   const emulators = join(root, 'packages', 'emulators', 'dist', 'sandbox', 'main.js');
   return [
     { name: 'emulators', command: process.execPath, args: ['--enable-source-maps', emulators] },
     ...services,
   ];
+}
+
+const PORT_VARS = {
+  gateway: 'GATEWAY_PORT',
+  worker: 'WORKER_PORT',
+  realtime: 'REALTIME_PORT',
+  media: 'MEDIA_PORT',
+};
+const DEFAULT_PORTS = { gateway: 3000, realtime: 3001, worker: 3002, media: 3003 };
+
+/**
+ * The ports of a service's instances: VT_INSTANCES of each (cluster mode runs 2), the first on its port
+ * variable, each next one 10 above the one before (gateway 3000, 3010; realtime 3001, 3011; …).
+ */
+function instancePorts(name, env = process.env) {
+  const n = Math.max(1, Number(env.VT_INSTANCES ?? 1) || 1);
+  const base = Number(env[PORT_VARS[name]] ?? DEFAULT_PORTS[name]);
+  return Array.from({ length: n }, (_, i) => base + 10 * i);
 }
 
 /** The banner's sandbox line: which platforms the emulators stand in for, and where; '' when none. */
@@ -95,7 +116,14 @@ function createSupervisor({
     const { name, command, args = [] } = state.spec;
     // detached: its own process group, so a terminal's Ctrl-C reaches only us and each service gets one
     // SIGTERM; the group is how we find what a service left behind.
-    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    // A spec's own env (an instance's port) goes on top of the supervisor's.
+    const childEnv = state.spec.env ? { ...env, ...state.spec.env } : env;
+    const child = spawn(command, args, {
+      cwd,
+      env: childEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     state.child = child;
     state.startedAt = Date.now();
     pipeLines(state, child.stdout, stdout);
@@ -226,15 +254,19 @@ function main({ pidFile, services = defaultServices(), banner = true, ...options
   supervisor.start();
   if (banner) {
     const g = process.env.GATEWAY_PORT;
+    const urls = (name, path) =>
+      instancePorts(name)
+        .map((port) => `http://127.0.0.1:${port}${path}`)
+        .join(', ');
     setTimeout(() => {
       if (signals > 0) return;
       console.log(`
   VibeTribe is starting. When /readyz answers 200:
-    API            http://127.0.0.1:${g}/api/v1
+    API            ${urls('gateway', '/api/v1')}
     API docs       http://127.0.0.1:${g}/api/v1/docs
-    Readiness      http://127.0.0.1:${g}/readyz
-    Socket.IO      http://127.0.0.1:${process.env.REALTIME_PORT}
-    Temporal UI    http://127.0.0.1:${process.env.TEMPORAL_UI_PORT}
+    Readiness      ${urls('gateway', '/readyz')}
+    Socket.IO      ${urls('realtime', '')}
+    Temporal UI    http://127.0.0.1:${process.env.TEMPORAL_UI_PORT}${process.env.VT_TEMPORAL === 'cluster' ? ` (cluster at ${process.env.TEMPORAL_ADDRESS})` : ''}
 ${sandboxBanner()}  A service that crashes is restarted (1 s, doubling to 30 s). Ctrl-C stops everything.
 `);
     }, 1500).unref();
@@ -242,6 +274,14 @@ ${sandboxBanner()}  A service that crashes is restarted (1 s, doubling to 30 s).
   return supervisor;
 }
 
-module.exports = { DEFAULTS, backoffDelay, createSupervisor, defaultServices, main, sandboxBanner };
+module.exports = {
+  DEFAULTS,
+  backoffDelay,
+  createSupervisor,
+  defaultServices,
+  instancePorts,
+  main,
+  sandboxBanner,
+};
 
 if (require.main === module) main({ pidFile: process.argv[2] });
