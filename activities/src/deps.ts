@@ -2,6 +2,7 @@ import type { Media, MikroORM } from '@vibetribe/database';
 import type { PlatformConnector, PlatformOAuth } from '@vibetribe/platforms';
 import type { Logger, SecretBox } from '@vibetribe/runtime';
 import type { PostEvents } from './events';
+import type { RequestRefresh } from './tokens';
 
 /** Reads a medium's bytes, from the URL `MediaUrl` gave, for upload to a platform. */
 export type MediaLoader = (media: Media, url: string) => Promise<Uint8Array>;
@@ -17,8 +18,10 @@ export interface ActivityDeps {
   orm: MikroORM;
   /** One connector per platform the worker can publish to; a target on another platform fails permanently. */
   connectors: Partial<Record<string, PlatformConnector>>;
-  /** Each platform's OAuth client, to refresh an account's token after a 401 (none: the 401 stands). */
+  /** Each platform's OAuth client: the token workflow's refreshes (none: the platform's tokens are not refreshed). */
   oauth?: Partial<Record<string, PlatformOAuth>>;
+  /** How a publish that met a 401 asks the account's token workflow for a fresh token (none: the 401 stands). */
+  requestRefresh?: RequestRefresh;
   /** Decrypts the accounts' stored tokens. */
   secrets: SecretBox;
   events: PostEvents;

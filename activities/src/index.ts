@@ -11,3 +11,6 @@ export {
   type PeriodicDeps,
   type PeriodicSettings,
 } from './periodic/deps';
+export { temporalRequestRefresh } from './refresh-request';
+export { tokenFingerprint } from './account-tokens';
+export type { RequestRefresh } from './tokens';

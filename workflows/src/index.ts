@@ -6,3 +6,7 @@ export * from './search-attributes';
 export { publishPostWorkflow } from './publish-post';
 export * from './periodic/periodic.contract';
 export * from './publish-post.start';
+export { accountTokensWorkflow } from './account-tokens';
+export * from './account-tokens.contract';
+export * from './account-tokens.activities';
+export * from './account-tokens.start';

@@ -8,7 +8,7 @@ import { Worker } from '@temporalio/worker';
 const FIXTURES = join(__dirname, '__fixtures__');
 const histories = readdirSync(FIXTURES).filter((f) => f.endsWith('.history.json'));
 
-describe('publishPostWorkflow replays its recorded histories', () => {
+describe('the workflows replay their recorded histories (publishPostWorkflow, accountTokensWorkflow)', () => {
   test('fixtures exist', () => {
     expect(histories.length).toBeGreaterThan(0);
   });

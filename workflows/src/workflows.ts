@@ -6,3 +6,4 @@ export {
   healthCheckWorkflow,
   stalledSweepWorkflow,
 } from './periodic/periodic';
+export { accountTokensWorkflow } from './account-tokens';

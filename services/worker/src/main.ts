@@ -1,6 +1,6 @@
 import { Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { natsPostEvents } from '@vibetribe/activities';
+import { natsPostEvents, temporalRequestRefresh } from '@vibetribe/activities';
 import { initOrm, pendingMigrations, PendingMigrationsError, pingDatabase } from '@vibetribe/database';
 import { connectEventBus, pingEventBus } from '@vibetribe/proto';
 import {
@@ -37,16 +37,18 @@ async function main(): Promise<void> {
     NativeConnection.connect({ address: env.TEMPORAL_ADDRESS }),
   ]);
   const storage = createMediaStorage(env);
+  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
   const activities = {
     orm,
     connectors: createConnectors(env),
     oauth: createOAuthClients(env),
+    // A 401 asks the account's token workflow (on this worker's queue) for a fresh token.
+    requestRefresh: temporalRequestRefresh(client, env.TEMPORAL_TASK_QUEUE),
     secrets: secretBoxFromEnv(),
     events: natsPostEvents(bus),
     logger,
     mediaUrl: mediaUrls(storage),
   };
-  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
   const periodic = buildPeriodicDeps(env, activities, client, bus, storage);
   const bundle = env.WORKER_WORKFLOW_BUNDLE ? { workflowBundlePath: env.WORKER_WORKFLOW_BUNDLE } : {};
   const worker = await createPublishingWorker(

@@ -10,9 +10,18 @@ import {
   rescheduleSignal,
   retrySignal,
   statusQuery,
+  accountTokensStartOptions,
+  accountTokensWorkflow,
+  disconnectUpdate,
+  reconnectedUpdate,
+  refreshNowUpdate,
 } from '@vibetribe/workflows';
 import { Post } from '@vibetribe/database';
-import { type Harness, startHarness } from './testing/harness';
+import { tokenFingerprint } from '@vibetribe/activities';
+import { createXOAuth } from '@vibetribe/platforms';
+import { encryptAccountTokens } from '@vibetribe/runtime';
+import { type Harness, startHarness, X_TEST_CLIENT } from './testing/harness';
+import { connectThroughOAuth } from './testing/oauth-account';
 import { eventually, readRows, sleep } from './testing/expect';
 import { attachMedium, setMediumStatus, startMediaFiles } from './testing/media';
 
@@ -28,7 +37,7 @@ const FIXTURE_SET = 'v1';
 
 let h: Harness;
 beforeAll(async () => {
-  if (process.env.RECORD_FIXTURES === '1') h = await startHarness();
+  if (process.env.RECORD_FIXTURES === '1') h = await startHarness({ xOAuth: true });
 });
 afterAll(() => h?.close());
 
@@ -122,5 +131,28 @@ record('replay fixtures', () => {
     await handle.signal(mediaStatusSignal, { mediaId, status: 'ready' });
     await save('media-wait', handle);
     files.close();
+  });
+
+  test('account tokens: refreshed on request, reconnected, disconnected', async () => {
+    const seeded = await h.seed({ scheduledAt: null });
+    const oauth = createXOAuth(X_TEST_CLIENT(h.emulator.url));
+    const connected = await connectThroughOAuth(h, oauth, seeded, `fx-${seeded.postId.slice(0, 6)}`);
+    const account = { accountId: seeded.accountId, organizationId: seeded.organizationId, platform: 'x' };
+    const handle = await h.client.workflow.start(
+      accountTokensWorkflow,
+      accountTokensStartOptions(account, h.taskQueue),
+    );
+    await handle.executeUpdate(refreshNowUpdate, {
+      args: [{ usedTokenFingerprint: tokenFingerprint(connected.tokens.accessToken) }],
+    });
+    const enc = encryptAccountTokens(h.secrets, seeded.organizationId, seeded.accountId, {
+      accessToken: 'fixture-access',
+      refreshToken: 'fixture-refresh',
+    });
+    await handle.executeUpdate(reconnectedUpdate, {
+      args: [{ ...enc, expiresAt: new Date(Date.now() + 3_600_000).toISOString() }],
+    });
+    await handle.executeUpdate(disconnectUpdate);
+    await save('account-tokens', handle);
   });
 });

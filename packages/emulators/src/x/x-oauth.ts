@@ -99,6 +99,7 @@ export async function token(ctx: XControlContext): Promise<XReply> {
     const user = found && ctx.state.accountsById.get(found.userId);
     if (!found || !user) throw oauthError('invalid_request', 'Value passed for the token was invalid.');
     ctx.state.refreshTokens.delete(presented);
+    ctx.state.stats.tokenRefreshes++;
     return issue(ctx.state, user, found.scope);
   }
   if (grant !== 'authorization_code')

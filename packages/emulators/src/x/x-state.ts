@@ -59,6 +59,7 @@ const emptyStats = (): XStats => ({
   creates: { attempted: 0, accepted: 0, dropped: 0, rejected: {} },
   requests: 0,
   mediaUploads: 0,
+  tokenRefreshes: 0,
 });
 
 /** Everything the emulator remembers, in maps so a benchmark's thousands of posts stay O(1). */

@@ -67,4 +67,6 @@ export interface XStats {
   };
   requests: number;
   mediaUploads: number;
+  /** `refresh_token` grants answered with new tokens. */
+  tokenRefreshes: number;
 }

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
-import { natsPostEvents, type PostEvents, type PostStatusChangedInit } from '@vibetribe/activities';
+import {
+  natsPostEvents,
+  type PostEvents,
+  type PostStatusChangedInit,
+  temporalRequestRefresh,
+} from '@vibetribe/activities';
 import { initOrm, type MikroORM } from '@vibetribe/database';
 import { startXEmulator, type XEmulator } from '@vibetribe/emulators';
 import { connectEventBus, type EventBus } from '@vibetribe/proto';
@@ -77,6 +82,8 @@ export async function startHarness(opts: { worker?: boolean; xOAuth?: boolean } 
       connectors: createConnectors({ X_API_BASE_URL: emulator.url }),
       // X's OAuth client on the emulator, so a publish can refresh a token after a 401.
       ...(opts.xOAuth ? { oauth: { x: createXOAuth(X_TEST_CLIENT(emulator.url)) } } : {}),
+      // A 401 asks the account's token workflow, on this harness's queue.
+      requestRefresh: temporalRequestRefresh(client, taskQueue),
       secrets,
       events: recorder,
       logger: createLogger('worker-test', process.env.LOG_LEVEL ?? 'silent'),

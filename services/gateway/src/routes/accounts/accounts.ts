@@ -1,6 +1,5 @@
 import Router from '@koa/router';
 import { SocialAccount } from '@vibetribe/database';
-import { encryptAccountTokens } from '@vibetribe/runtime';
 import { loadPlatformEnv, type Platform } from '@vibetribe/platforms';
 import type { AppState, GatewayDeps } from '../../context';
 import { conflict } from '../../errors';
@@ -9,7 +8,8 @@ import { routeGroup } from '../../lib/api';
 import { IdempotencyHeaders, withIdempotency } from '../../lib/idempotency';
 import { z } from '../../lib/zod';
 import { OrgParams } from '../organizations/schema';
-import { announceDisconnect, disconnectAccount } from './disconnect';
+import { endAccountTokens, storeAccountTokens } from '../../lib/account-tokens';
+import { disconnectAccount } from './disconnect';
 import { AccountParams, AccountSchema, ConnectAccountBody } from './schema';
 
 /** A social account as the API shows it: tokens never leave the server. */
@@ -80,17 +80,20 @@ export function accountRoutes(deps: GatewayDeps): Router<AppState> {
         const account =
           known ?? new SocialAccount(m.organization, body.platform, body.external_id, body.display_name, '');
         account.displayName = body.display_name;
-        Object.assign(
+        account.sandbox = sandbox.has(body.platform);
+        // The first store, or the account's token workflow's `reconnected` update.
+        await storeAccountTokens(
+          em,
+          deps,
           account,
-          encryptAccountTokens(deps.secrets, orgId, account.id, {
+          {
             accessToken: body.access_token,
             refreshToken: body.refresh_token ?? null,
-          }),
+            expiresAt: body.token_expires_at ? new Date(body.token_expires_at) : null,
+          },
+          !known,
         );
-        account.status = 'connected';
-        account.sandbox = sandbox.has(body.platform);
-        account.disconnectedAt = null;
-        account.tokenExpiresAt = body.token_expires_at ? new Date(body.token_expires_at) : null;
+        Object.assign(account, { status: 'connected', disconnectedAt: null });
         await em.persist(account).flush();
         return { status: 201, body: presentAccount(account) };
       }),
@@ -111,7 +114,7 @@ export function accountRoutes(deps: GatewayDeps): Router<AppState> {
         await requireRole(em, userId, orgId, 'admin');
         return disconnectAccount(em, deps, userId, orgId, accountId);
       });
-      if (done) await announceDisconnect(deps, orgId, done);
+      if (done) await endAccountTokens(deps, accountId);
       ctx.status = 204;
     },
   });

@@ -1,6 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { NotificationSchema, notificationSubject, type MessageShape } from '@vibetribe/proto';
-import { publishWorkflowId } from '@vibetribe/workflows';
+import { accountTokensWorkflowId, publishWorkflowId } from '@vibetribe/workflows';
 import { type Harness, startHarness } from '@vibetribe/worker/dist/testing/harness';
 import { startTestGateway, type TestGateway } from '../../test-support/harness';
 
@@ -129,6 +129,36 @@ describe('disconnecting an account keeps history', () => {
     expect(refused.status).toBe(422);
     expect(refused.body.type).toMatch(/account-disconnected$/);
     expect((await connectX(owner.token, owner.orgId, x.externalId)).id).toBe(x.id);
+  });
+
+  test("the account's token workflow starts at the first store, ends at a disconnect, and takes the tokens of a reconnect", async () => {
+    const owner = await gw.register('Owner');
+    const x = await connectX(owner.token, owner.orgId);
+    const tokens = () => h.client.workflow.getHandle(accountTokensWorkflowId(x.id));
+    expect((await tokens().describe()).status.name).toBe('RUNNING');
+    const firstRun = (await tokens().describe()).runId;
+
+    const res = await gw.api('DELETE', `/api/v1/organizations/${owner.orgId}/accounts/${x.id}`, {
+      token: owner.token,
+    });
+    expect(res.status).toBe(204);
+    await tokens().result();
+    expect((await tokens().describe()).status.name).toBe('COMPLETED');
+
+    // Connected again: a new run stores the new tokens through its `reconnected` update.
+    await connectX(owner.token, owner.orgId, x.externalId);
+    const again = await tokens().describe();
+    expect(again.status.name).toBe('RUNNING');
+    expect(again.runId).not.toBe(firstRun);
+    const history = await tokens().fetchHistory();
+    expect(history.events?.some((e) => e.workflowExecutionUpdateCompletedEventAttributes)).toBe(true);
+    const [row] = await h.orm.em
+      .getConnection()
+      .execute<{ status: string; access_token_enc: string }[]>(
+        'select status, access_token_enc from social_accounts where id = ?',
+        [x.id],
+      );
+    expect(row).toMatchObject({ status: 'connected', access_token_enc: expect.stringMatching(/^v2\./) });
   });
 
   test('a post with another target keeps it, and publishes there alone', async () => {

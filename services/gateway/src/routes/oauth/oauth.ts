@@ -126,7 +126,7 @@ export function oauthRoutes(
           ...(pending.codeVerifier ? { codeVerifier: pending.codeVerifier } : {}),
         });
         const stored = await ctx.state.em.transactional((em) =>
-          storeConnected(em, deps.secrets, pending.orgId, platform, found, sandbox.has(platform)),
+          storeConnected(em, deps, pending.orgId, platform, found, sandbox.has(platform)),
         );
         ctx.redirect(
           resultUrl(deps, { oauth: 'connected', platform, accounts: stored.map((a) => a.id).join(',') }),

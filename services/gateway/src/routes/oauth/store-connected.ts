@@ -1,15 +1,16 @@
 import { type EntityManager, Organization, SocialAccount } from '@vibetribe/database';
 import type { ConnectableAccount, Platform } from '@vibetribe/platforms';
-import { encryptAccountTokens, type SecretBox } from '@vibetribe/runtime';
+import type { GatewayDeps } from '../../context';
+import { storeAccountTokens } from '../../lib/account-tokens';
 
 /**
- * Stores the accounts an OAuth round trip found, tokens encrypted: a known account (also a
- * disconnected one) is connected again as itself, keeping its history. `sandbox`: the platform is
- * one of the emulators (SANDBOX_PLATFORMS).
+ * Stores the accounts an OAuth round trip found, tokens encrypted (through the account's token
+ * workflow, `storeAccountTokens`): a known account (also a disconnected one) is connected again as
+ * itself, keeping its history. `sandbox`: the platform is one of the emulators (SANDBOX_PLATFORMS).
  */
 export async function storeConnected(
   em: EntityManager,
-  secrets: SecretBox,
+  deps: Pick<GatewayDeps, 'env' | 'secrets' | 'ops' | 'logger'>,
   orgId: string,
   platform: Platform,
   found: ConnectableAccount[],
@@ -25,12 +26,9 @@ export async function storeConnected(
     });
     const account = known ?? new SocialAccount(org, platform, a.externalId, a.displayName, '');
     account.displayName = a.displayName.slice(0, 200);
-    Object.assign(account, encryptAccountTokens(secrets, orgId, account.id, a.tokens));
-    account.tokenExpiresAt = a.tokens.expiresAt;
-    account.status = 'connected';
     account.sandbox = sandbox;
-    account.disconnectedAt = null;
-    em.persist(account);
+    await storeAccountTokens(em, deps, account, a.tokens, !known);
+    if (known) Object.assign(account, { status: 'connected', disconnectedAt: null });
     stored.push(account);
   }
   await em.flush();

@@ -1,0 +1,16 @@
+import type { AccountTokensInput } from './account-tokens.contract';
+import { accountTokensWorkflowId } from './account-tokens.contract';
+
+/**
+ * How an account's token workflow is started, by the gateway (first store, reconnect) and by a publish
+ * that met a 401 alike: the id `account-tokens-<accountId>` with `USE_EXISTING`, so a start finds
+ * the running workflow, and one that ended (a disconnected account connected again) starts anew.
+ */
+export function accountTokensStartOptions(input: AccountTokensInput, taskQueue: string) {
+  return {
+    taskQueue,
+    workflowId: accountTokensWorkflowId(input.accountId),
+    workflowIdConflictPolicy: 'USE_EXISTING' as const,
+    args: [input] as [AccountTokensInput],
+  };
+}
