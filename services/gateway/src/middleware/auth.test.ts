@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { signAccessToken } from '@vibetribe/runtime';
-import { testTokenConfig } from '@vibetribe/testing';
+import { newTokenConfig, testTokenConfig } from '@vibetribe/testing';
 import { gatewayEnv } from '../env';
 import { startTestGateway, type TestGateway } from '../test-support/harness';
 import { VerifiedTokenCache } from './auth';
@@ -106,6 +106,17 @@ describe('gateway environment: the new knobs are validated', () => {
     JWT_PUBLIC_KEY: keys.publicKey,
   };
   for (const key of ['DATABASE_POOL_MAX', 'AUTH_TOKEN_CACHE_SIZE', 'POST_LIST_CACHE_MB']) delete base[key];
+
+  test('JWT_PUBLIC_KEY is a keyring that must hold the signing key', () => {
+    const previous = newTokenConfig();
+    // Current and previous keys, one after another: read as given.
+    const ring = `${keys.publicKey}${previous.publicKey}`;
+    expect(gatewayEnv({ ...base, JWT_PUBLIC_KEY: ring }).jwt.publicKey).toBe(ring);
+    // Only another key: no verifier would accept the tokens this gateway signs.
+    expect(() => gatewayEnv({ ...base, JWT_PUBLIC_KEY: previous.publicKey })).toThrow(
+      /JWT_PUBLIC_KEY.*does not hold the public key of the signing key/,
+    );
+  });
 
   test('defaults', () => {
     const env = gatewayEnv(base);
