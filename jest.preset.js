@@ -8,7 +8,8 @@ const ESM_PACKAGES = ['file-type', 'strtok3', 'token-types', 'uint8array-extras'
 module.exports = {
   testEnvironment: 'node',
   testMatch: ['<rootDir>/src/**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  // Cluster-mode suites (*.cluster.test.ts) need the Temporal cluster's binaries: jest.cluster.config.js runs them.
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '\\.cluster\\.test\\.ts$'],
   transform: {
     '^.+\\.ts$': [
       '@swc/jest',
