@@ -11,6 +11,7 @@
 #   env     prints the variables a VibeTribe service needs to use this cluster (TEMPORAL_ADDRESS …).
 #   budget  sums the PostgreSQL pools of cluster mode's processes; fails when over max_connections.
 # Every VT_TC_* variable below can be set from the environment; the tests run a private cluster this way.
+# Membership ports must be below 32768 (the server keeps them in a smallint column).
 # The ports are not the dev server's (7233/8233), so the cluster runs beside it.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -90,8 +91,9 @@ register() {
   for sa in "${SEARCH_ATTRIBUTES[@]}"; do
     grep -qw "${sa%%=*}" <<<"$have" && continue
     log "registering search attribute $sa"
-    "${cli[@]}" operator search-attribute create --namespace "$TEMPORAL_NAMESPACE" --name "${sa%%=*}" --type "${sa#*=}" >/dev/null \
-      || die "registering search attribute $sa failed"
+    # A namespace just registered reaches the frontend's cache within seconds: retry until it has.
+    wait_for "search attribute $sa" "$TC_DIR/logs/frontend.log" 60 \
+      "${cli[@]}" operator search-attribute create --namespace "$TEMPORAL_NAMESPACE" --name "${sa%%=*}" --type "${sa#*=}"
   done
   # The frontend refreshes its search-attribute cache on a timer: wait until a query by ours is accepted.
   wait_for "search attributes" "$TC_DIR/logs/frontend.log" 90 \
@@ -115,6 +117,9 @@ up() {
   for svc in $(selected "$@"); do start_service "$svc"; done
   wait_for "temporal cluster frontend" "$TC_DIR/logs/frontend.log" 120 "$TEMPORAL_CLI_PATH" operator cluster health --address "$TC_ADDRESS"
   register
+  for svc in $(selected "$@"); do
+    running "$svc" || die "temporal $svc exited; the end of its log ($TC_DIR/logs/$svc.log): $(tail -c 600 "$TC_DIR/logs/$svc.log")"
+  done
   if [ -f "$(pidfile ui)" ]; then wait_for temporal-ui "$TC_DIR/logs/ui.log" 30 curl -fsS "http://127.0.0.1:$VT_TC_UI_PORT/"; fi
   log "temporal cluster ready: $TC_ADDRESS ($VT_TC_SHARDS history shards), UI http://127.0.0.1:$VT_TC_UI_PORT, logs in $TC_DIR/logs"
 }
