@@ -99,6 +99,30 @@ export const config = {
   queueStatsWorkflows: num('BENCH_QUEUE_STATS_WORKFLOWS', 10_000),
   queueStatsRequests: num('BENCH_QUEUE_STATS_REQUESTS', 200),
 
+  /**
+   * `realtime` (`realtime-fanout`): `realtimeClients` sockets, `realtimeOrgs` organizations with an equal
+   * share each, over two nodes, driven from `realtimeClientProcesses` child processes. The search tries
+   * delivery rates (deliveries/s = events/s × sockets per organization) from `realtimeStartRate`, each
+   * step publishing for `realtimeStepS`; a step passes with delivery p99 under `realtimeP99Ms` and none
+   * lost `realtimeGraceS` after its last publish. `realtimeAimRate` (0: 10 events/s per organization, the
+   * issue's 20,000 deliveries/s at 2,000 clients) is measured once more on the relay after its search.
+   */
+  realtimeClients: num('BENCH_REALTIME_CLIENTS', 2_000),
+  realtimeOrgs: num('BENCH_REALTIME_ORGS', 20),
+  realtimeClientProcesses: Math.max(1, Math.round(num('BENCH_REALTIME_CLIENT_PROCESSES', 2))),
+  realtimeStepS: num('BENCH_REALTIME_STEP_S', 10),
+  realtimeStartRate: num('BENCH_REALTIME_START_RATE', 5_000),
+  realtimeMaxSteps: num('BENCH_REALTIME_MAX_STEPS', 8),
+  realtimeP99Ms: num('BENCH_REALTIME_P99_MS', 100),
+  realtimeGraceS: num('BENCH_REALTIME_GRACE_S', 5),
+  realtimeAimRate: num('BENCH_REALTIME_AIM_RATE', 0),
+  /** Sockets connecting at once, per client process. */
+  realtimeConnectConcurrency: num('BENCH_REALTIME_CONNECT_CONCURRENCY', 50),
+  /** A client process at this CPU (% of one core) or event-loop delay p99 (ms) over a step was the bottleneck. */
+  realtimeClientCpuPct: num('BENCH_REALTIME_CLIENT_CPU_PCT', 90),
+  realtimeClientEldMs: num('BENCH_REALTIME_CLIENT_ELD_MS', 50),
+  realtimeLogLevel: process.env.BENCH_REALTIME_LOG_LEVEL ?? 'warn',
+
   /** Leave the benchmark's organizations, users and rows in the test database, and its workflows in Temporal. */
   keepData: process.env.BENCH_KEEP_DATA === '1',
 };

@@ -2,7 +2,8 @@
  * `npm run bench -- [name ...]`: runs the named benchmarks (all groups when none is named). Each prints
  * one JSON line per result on stdout; progress goes to stderr. A group's name runs its default
  * results; a result's name runs that result alone (results named together share one set-up).
- * Groups: `api` (api-list-posts, api-create-post), `media` (media-upload), `queue-stats` and `scheduling` (scheduling-capacity,
+ * Groups: `api` (api-list-posts, api-create-post), `media` (media-upload), `queue-stats`, `realtime`
+ * (realtime-fanout) and `scheduling` (scheduling-capacity,
  * scheduling-half-capacity, scheduling-lateness, scheduling-burst; by name only:
  * scheduling-lateness-baseline, publish-throughput).
  */
@@ -10,6 +11,7 @@ import { apiBench } from './api';
 import { config } from './config';
 import { mediaBench } from './media';
 import { queueStatsBench } from './queue-stats';
+import { realtimeBench } from './realtime';
 import { progress } from './report';
 import { SCHEDULING_BY_NAME, SCHEDULING_RESULTS, schedulingBench } from './scheduling';
 
@@ -25,6 +27,7 @@ const GROUPS: Record<string, Group> = {
   api: { results: ['api-list-posts', 'api-create-post'], byName: [], run: () => apiBench(config) },
   media: { results: ['media-upload'], byName: [], run: () => mediaBench(config) },
   'queue-stats': { results: ['queue-stats'], byName: [], run: () => queueStatsBench(config) },
+  realtime: { results: ['realtime-fanout'], byName: [], run: () => realtimeBench(config) },
   scheduling: {
     results: SCHEDULING_RESULTS,
     byName: SCHEDULING_BY_NAME,
