@@ -2,7 +2,8 @@
 # `npm run bench -- [name ...]`: set up this machine, start the local stack, then run the benchmarks
 # (packages/bench) against it with the test set-up's environment (the `vibetribe_test` database).
 # Each result is one JSON line on stdout; everything else goes to stderr (`npm run -s bench` keeps
-# npm's own banner off stdout too). Names: api, scheduling (or a result's name); none runs all.
+# npm's own banner off stdout too). Names: api, media, queue-stats, realtime, scheduling (or a result's
+# name); none runs all.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 bash "$ROOT/deploy/scripts/setup.sh" >&2
 use_project_node
