@@ -4,10 +4,24 @@
 # Each result is one JSON line on stdout; everything else goes to stderr (`npm run -s bench` keeps
 # npm's own banner off stdout too). Names: api, media, queue-stats, realtime, scheduling (or a result's
 # name); none runs all.
+# `--cluster` runs them against the multi-process Temporal cluster (deploy/scripts/cluster.sh) instead of the
+# dev server; `--workers N` runs N publishing workers on the task queue (scheduling). Results name both.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+names=()
+while [ "$#" -gt 0 ]; do
+  case "$1" in
+    --cluster) export VT_TEMPORAL=cluster;;
+    --workers) export BENCH_WORKERS="${2:?--workers needs a number}"; shift;;
+    *) names+=("$1");;
+  esac
+  shift
+done
+set -- "${names[@]}"
+export BENCH_TEMPORAL_MODE="${VT_TEMPORAL:-dev}"
 bash "$ROOT/deploy/scripts/setup.sh" >&2
 use_project_node
 bash "$ROOT/deploy/scripts/stack.sh" up >&2
+if [ "$BENCH_TEMPORAL_MODE" = cluster ]; then eval "$(bash "$ROOT/deploy/scripts/cluster.sh" env)"; fi
 cd "$ROOT"
 # The same variables the jest set-up gives every test (packages/testing/jest/setup-env.js).
 while IFS= read -r assignment; do export "$assignment"; done < <(node -e '
@@ -17,5 +31,5 @@ while IFS= read -r assignment; do export "$assignment"; done < <(node -e '
 ')
 # The migrate step (the services it starts only check the schema).
 node "$ROOT/packages/database/dist/migrate-main.js" >&2 || die "migrations failed"
-log "benchmarks: ${*:-all} (database ${DATABASE_URL##*/})"
+log "benchmarks: ${*:-all} (database ${DATABASE_URL##*/}, Temporal $BENCH_TEMPORAL_MODE at $TEMPORAL_ADDRESS, ${BENCH_WORKERS:-1} worker(s))"
 exec node "$ROOT/packages/bench/dist/main.js" "$@"

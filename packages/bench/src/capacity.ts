@@ -106,6 +106,8 @@ export async function capacityBench(
   });
   emit({
     bench: 'scheduling-capacity',
+    temporal: cfg.temporalMode,
+    workers: cfg.workers,
     posts_per_s: figure(prod.rate),
     baseline_posts_per_s: figure(base.rate),
     ratio: base.rate ? figure(prod.rate / base.rate, 3) : null,
@@ -156,6 +158,8 @@ export async function halfCapacityBench(
   const base = await run(baseline);
   emit({
     bench: 'scheduling-half-capacity',
+    temporal: cfg.temporalMode,
+    workers: cfg.workers,
     rate: round(rate),
     posts: n,
     ...latenessFields('', prod),

@@ -92,6 +92,13 @@ export const config = {
   workerActivities: num('BENCH_WORKER_MAX_CONCURRENT_ACTIVITIES', 20),
   workerWorkflowTasks: num('BENCH_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS', 40),
   workerLocalActivities: num('BENCH_WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES', 20),
+  /**
+   * Publishing worker processes on the product's task queue (`npm run bench -- --workers N`): capacity with
+   * one and with two; the worker CPU per post sums them.
+   */
+  workers: Math.max(1, Math.round(num('BENCH_WORKERS', 1))),
+  /** Which Temporal the run measures: `dev` (the dev server) or `cluster` (`npm run bench -- --cluster`). */
+  temporalMode: process.env.BENCH_TEMPORAL_MODE ?? 'dev',
   /** 0: the worker's default, sized for its slots (a publish holds two connections at once). */
   workerDatabasePool: num('BENCH_WORKER_DATABASE_POOL_MAX', 0),
 

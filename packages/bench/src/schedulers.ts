@@ -18,7 +18,7 @@ function noteStartRate(w: World, posts: number, ms: number): void {
 }
 
 /** The product: rows in Postgres, publish workflows started as the gateway does, receipts at the emulator. */
-export function productScheduler(w: World, publisher: ChildService): Scheduler {
+export function productScheduler(w: World, publishers: ChildService[]): Scheduler {
   return {
     name: 'product',
     queuesFirstTasks: true,
@@ -30,7 +30,7 @@ export function productScheduler(w: World, publisher: ChildService): Scheduler {
       return posts.map((p) => p.text);
     },
     receipts: (keys) => emulatorReceipts(w.emulator, keys),
-    cpuMs: () => cpuTimeMs(publisher.process.pid),
+    cpuMs: () => publishers.reduce((sum, p) => sum + cpuTimeMs(p.process.pid), 0),
     backlog: () => workflowTaskBacklog(w.client, w.taskQueue),
     cancelPending: () => terminateRunning(w.client, onTaskQueue(w.taskQueue)).then(() => undefined),
   };

@@ -102,7 +102,14 @@ export async function closeWorld(w: World): Promise<void> {
  * Starts the real publishing worker (`services/worker/dist/main.js`) in its own process on the run's
  * task queue, publishing to the emulator, with the slot counts of the config.
  */
-export async function startPublisher(w: World): Promise<ChildService> {
+/** `cfg.workers` publishing workers, each its own process on the same task queue. */
+export async function startPublishers(w: World): Promise<ChildService[]> {
+  const publishers: ChildService[] = [];
+  for (let i = 0; i < w.cfg.workers; i++) publishers.push(await startPublisher(w));
+  return publishers;
+}
+
+async function startPublisher(w: World): Promise<ChildService> {
   const { cfg } = w;
   const workerPort = await freePort();
   progress(
