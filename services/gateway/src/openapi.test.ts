@@ -37,6 +37,7 @@ describe('the OpenAPI document', () => {
         '/api/v1/organizations/{orgId}/accounts',
         '/api/v1/organizations/{orgId}/accounts/{accountId}',
         '/api/v1/organizations/{orgId}/accounts/{platform}/connect',
+        '/api/v1/organizations/{orgId}/accounts/facebook/selections/{selectionId}',
         '/api/v1/organizations/{orgId}/members',
         '/api/v1/organizations/{orgId}/members/{userId}',
         '/api/v1/posts',

@@ -11,6 +11,8 @@ import type { AppState, GatewayDeps } from '../../context';
 import { Problem } from '../../errors';
 import { requireRole } from '../../lib/access';
 import { routeGroup } from '../../lib/api';
+import { savePageSelection } from './page-selection';
+import { pageSelectionRoutes } from './selections';
 import { storeConnected } from './store-connected';
 import { saveState, STATE_TTL_S, takeState } from './oauth-state';
 import { CallbackParams, CallbackQuery, ConnectParams, ConnectResponse } from './schema';
@@ -92,6 +94,8 @@ export function oauthRoutes(
     },
   });
 
+  pageSelectionRoutes(connect, deps, sandbox);
+
   const callback = new Router<AppState>({ prefix: '/oauth' });
   routeGroup(
     callback,
@@ -125,6 +129,13 @@ export function oauthRoutes(
           redirectUri: pending.redirectUri,
           ...(pending.codeVerifier ? { codeVerifier: pending.codeVerifier } : {}),
         });
+        // Facebook: the user picks which of the pages found to connect (GET/POST …/facebook/selections/:id).
+        if (platform === 'facebook') {
+          const owner = { userId: pending.userId, orgId: pending.orgId };
+          const selection = await savePageSelection(deps.redis, deps.secrets, owner, found);
+          ctx.redirect(resultUrl(deps, { oauth: 'select', platform, selection }));
+          return;
+        }
         const stored = await ctx.state.em.transactional((em) =>
           storeConnected(em, deps, pending.orgId, platform, found, sandbox.has(platform)),
         );

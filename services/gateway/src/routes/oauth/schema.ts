@@ -25,3 +25,20 @@ export const CallbackQuery = z.object({
   error_description: z.string().max(1000).optional(),
   error_reason: z.string().max(200).optional(),
 });
+
+/** `/organizations/:orgId/accounts/facebook/selections/:selectionId`. */
+export const SelectionParams = OrgParams.extend({ selectionId: z.string().min(1).max(100) }).strict();
+
+/** The pages a Facebook connect found, to choose from (no tokens). */
+export const PageSelectionResponse = z
+  .object({
+    pages: z.array(z.object({ page_id: z.string(), display_name: z.string(), kind: z.string() }).strict()),
+    expires_at: z.iso.datetime(),
+  })
+  .strict()
+  .openapi('FacebookPageSelection');
+
+/** The pages to connect, by their ids from the selection. */
+export const ChoosePagesBody = z
+  .strictObject({ page_ids: z.array(z.string().min(1).max(128)).min(1).max(100) })
+  .openapi('FacebookPageChoice');
