@@ -4,13 +4,20 @@
  * at half the baseline's capacity) and `scheduling-burst` (posts all due in the same second).
  */
 import type { BenchConfig } from './config';
+import { type PgSnapshot, PgTally } from './pg-stats';
 import { emit, progress, quantile, round, sleep } from './report';
 import { type SearchResult, searchRate } from './search';
 import { describe, evenlyDue, keptUp, leadMs, runWave, type Scheduler, type Wave } from './waves';
 
-/** A scheduler's capacity, with the worker CPU per post over the steps that kept up. */
+/** A scheduler's capacity, with the worker CPU and PostgreSQL's work per post over the steps that kept up. */
 export interface Capacity extends SearchResult {
   cpuMsPerPost: number;
+  pg?: ReturnType<PgTally['perPost']>;
+}
+
+/** Where searchCapacity reads PostgreSQL's counters (pg-stats.ts); none: not measured. */
+export interface PgProbe {
+  snapshot(): Promise<PgSnapshot>;
 }
 
 /** `n` posts due evenly over `windowS`, far enough ahead to create them (and take their first tasks) first. */
@@ -46,19 +53,23 @@ export async function searchCapacity(
   s: Scheduler,
   startRate: () => number,
   from: { start: number; growth: number },
+  pg?: PgProbe,
 ): Promise<Capacity> {
   let cpuMs = 0;
   let cpuPosts = 0;
+  const tally = new PgTally();
   let step = 0;
   const tryRate = async (rate: number) => {
     const n = Math.max(1, Math.round(rate * cfg.capacityStepS));
     const due = windowAhead(cfg, s, startRate(), n, cfg.capacityStepS);
     const deadline = due[due.length - 1]! + cfg.capacityGraceS * 1000;
+    const pgBefore = await pg?.snapshot();
     const wave = await runWave(s, `capacity-${++step}`, due, { deadline, limitMs: cfg.capacityP99Ms });
     const ok = keptUp(wave, cfg.capacityP99Ms);
     if (ok) {
       cpuMs += wave.cpuMs;
       cpuPosts += wave.posts;
+      if (pg && pgBefore) tally.add(pgBefore, await pg.snapshot());
     }
     const what = `step ${step}, ${round(rate)} posts/s (${n} over ${cfg.capacityStepS} s)`;
     report('scheduling-capacity', s, what, wave, ok ? ': kept up' : ': did not keep up');
@@ -79,7 +90,11 @@ export async function searchCapacity(
       `not at ${rate(found.failed)}${found.converged ? '' : '; not bracketed to the precision'}); steps: ` +
       found.steps.map((t) => `${round(t.rate)} ${t.ok ? 'ok' : 'failed'}`).join(', '),
   );
-  return { ...found, cpuMsPerPost: cpuPosts ? cpuMs / cpuPosts : Number.NaN };
+  return {
+    ...found,
+    cpuMsPerPost: cpuPosts ? cpuMs / cpuPosts : Number.NaN,
+    ...(pg ? { pg: tally.perPost(cpuPosts) } : {}),
+  };
 }
 
 /** Rounds a figure for the JSON line; null when there is none (NaN). */
@@ -95,15 +110,22 @@ export async function capacityBench(
   product: Scheduler,
   baseline: Scheduler,
   startRate: () => number,
+  pg?: PgProbe,
 ): Promise<{ product: Capacity; baseline: Capacity }> {
-  const base = await searchCapacity(cfg, baseline, startRate, {
-    start: cfg.capacityStartRate,
-    growth: cfg.capacityGrowth,
-  });
-  const prod = await searchCapacity(cfg, product, startRate, {
-    start: base.rate || cfg.capacityStartRate,
-    growth: cfg.capacityRefineGrowth,
-  });
+  const base = await searchCapacity(
+    cfg,
+    baseline,
+    startRate,
+    { start: cfg.capacityStartRate, growth: cfg.capacityGrowth },
+    pg,
+  );
+  const prod = await searchCapacity(
+    cfg,
+    product,
+    startRate,
+    { start: base.rate || cfg.capacityStartRate, growth: cfg.capacityRefineGrowth },
+    pg,
+  );
   emit({
     bench: 'scheduling-capacity',
     temporal: cfg.temporalMode,
@@ -122,6 +144,16 @@ export async function capacityBench(
     converged: prod.converged && base.converged,
     steps: prod.steps.length,
     baseline_steps: base.steps.length,
+    // PostgreSQL per post over the steps that kept up, by database (the product's, and Temporal's in
+    // cluster mode), and the most connections open to them at a step's end.
+    ...(prod.pg
+      ? {
+          pg_writes_per_post: prod.pg.writes,
+          pg_commits_per_post: prod.pg.commits,
+          pg_connections: prod.pg.connections,
+          baseline_pg_writes_per_post: base.pg?.writes,
+        }
+      : {}),
   });
   return { product: prod, baseline: base };
 }

@@ -7,6 +7,7 @@ import { capacityBench, burstBench, halfCapacityBench, searchCapacity } from './
 import type { ChildService } from './children';
 import type { BenchConfig } from './config';
 import { baselineLatenessBench, latenessBench } from './lateness';
+import { pgSnapshot, watchedDatabases } from './pg-stats';
 import { progress, round } from './report';
 import {
   baselineScheduler,
@@ -44,11 +45,13 @@ export async function schedulingBench(cfg: BenchConfig, asked: ReadonlySet<strin
     const product = productScheduler(w, publishers);
     const baseline = baselineScheduler(w, baselineWorker);
     const startRate = () => w.startRate;
+    const databases = watchedDatabases(cfg.temporalMode);
+    const pgProbe = { snapshot: () => pgSnapshot(w.orm, databases) };
     progress(`scheduling: ${round(await calibrateStartRate(w))} workflow starts/s measured`);
 
     let baselineCapacity: number | undefined;
     if (asked.has('scheduling-capacity'))
-      baselineCapacity = (await capacityBench(cfg, product, baseline, startRate)).baseline.rate;
+      baselineCapacity = (await capacityBench(cfg, product, baseline, startRate, pgProbe)).baseline.rate;
     if (asked.has('scheduling-half-capacity')) {
       // Named without scheduling-capacity and no rate given: the baseline's capacity is searched first.
       const baselineRate = () =>
