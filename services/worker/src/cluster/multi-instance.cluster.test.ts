@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initOrm, type MikroORM, Post, PublishLedger } from '@vibetribe/database';
 import { startXEmulator, type XEmulator } from '@vibetribe/emulators';
-import { SERVER_EVENTS } from '@vibetribe/proto';
+import { CLIENT_EVENTS, SERVER_EVENTS } from '@vibetribe/proto';
 import { imageFixture, newTokenConfig, waitUntil } from '@vibetribe/testing';
 import { io, type Socket } from 'socket.io-client';
 import { sleep } from '../testing/expect';
@@ -193,6 +193,17 @@ describe('cluster mode: two of each service on a multi-process Temporal cluster'
     await sleep(4_000);
     await cluster.start('history');
     await expectPublishedOnce(posts, 150_000);
+  });
+
+  test('typing on one realtime node reaches a client in the same post room on the other', async () => {
+    const { posts } = await createPosts('typing', 1, 600_000, 0);
+    const postId = posts[0]!.id;
+    const [a, b] = sockets as [Socket, Socket];
+    for (const s of sockets)
+      expect(await s.emitWithAck(CLIENT_EVENTS.subscribePostUpdates, { postId })).toMatchObject({ ok: true });
+    const heard = new Promise<Body>((resolve) => b.once(SERVER_EVENTS.userTyping, resolve));
+    expect(await a.emitWithAck(CLIENT_EVENTS.typingStart, { postId })).toMatchObject({ ok: true });
+    expect(await heard).toMatchObject({ postId });
   });
 
   test('media uploaded through one gateway is processed by a consumer and served by the other gateway', async () => {
