@@ -89,7 +89,13 @@ export async function accountTokensWorkflow(input: AccountTokensInput): Promise<
     } catch {
       break; // the account's row never appeared: nothing to watch
     }
-    if (state.status === 'disconnected') break;
+    if (state.status === 'disconnected') {
+      // A `reconnected` queued behind this read (the update that started this run) revives it.
+      await condition(allHandlersFinished);
+      if (!changed) break;
+      changed = false;
+      continue;
+    }
     changed = false;
     const due =
       state.status === 'connected' && state.refreshable && state.expiresInMs !== null

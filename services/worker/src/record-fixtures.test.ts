@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import type { WorkflowHandle } from '@temporalio/client';
+import { type WorkflowHandle, WithStartWorkflowOperation } from '@temporalio/client';
 import {
   cancelSignal,
   contentUpdatedSignal,
@@ -12,11 +12,12 @@ import {
   statusQuery,
   accountTokensStartOptions,
   accountTokensWorkflow,
+  accountTokensWorkflowId,
   disconnectUpdate,
   reconnectedUpdate,
   refreshNowUpdate,
 } from '@vibetribe/workflows';
-import { Post } from '@vibetribe/database';
+import { Post, SocialAccount } from '@vibetribe/database';
 import { tokenFingerprint } from '@vibetribe/activities';
 import { createXOAuth } from '@vibetribe/platforms';
 import { encryptAccountTokens } from '@vibetribe/runtime';
@@ -154,5 +155,24 @@ record('replay fixtures', () => {
     });
     await handle.executeUpdate(disconnectUpdate);
     await save('account-tokens', handle);
+  });
+
+  test('account tokens: a disconnected account connected again by updateWithStart, then disconnected', async () => {
+    const seeded = await h.seed({ scheduledAt: null });
+    await h.orm.em.fork().nativeUpdate(SocialAccount, { id: seeded.accountId }, { status: 'disconnected' });
+    const account = { accountId: seeded.accountId, organizationId: seeded.organizationId, platform: 'x' };
+    const enc = encryptAccountTokens(h.secrets, seeded.organizationId, seeded.accountId, {
+      accessToken: 'fixture-access',
+    });
+    await h.client.workflow.executeUpdateWithStart(reconnectedUpdate, {
+      args: [{ ...enc, expiresAt: null }],
+      startWorkflowOperation: new WithStartWorkflowOperation(
+        accountTokensWorkflow,
+        accountTokensStartOptions(account, h.taskQueue),
+      ),
+    });
+    const handle = h.client.workflow.getHandle(accountTokensWorkflowId(seeded.accountId));
+    await handle.executeUpdate(disconnectUpdate);
+    await save('account-tokens-reconnected', handle);
   });
 });
