@@ -1,3 +1,4 @@
+import { Organization, SocialAccount } from '@vibetribe/database';
 import { startTestGateway, type TestGateway } from '../../test-support/harness';
 
 let gw: TestGateway;
@@ -417,12 +418,11 @@ describe('Temporal down', () => {
     const down = await startTestGateway({}, { temporalAddress: '127.0.0.1:1' });
     try {
       const u = await down.register();
-      const acc = (
-        await down.api('POST', `/api/v1/organizations/${u.orgId}/accounts`, {
-          token: u.token,
-          body: { platform: 'x', external_id: 'e1', display_name: 'd', access_token: 't' },
-        })
-      ).body.id;
+      // Connecting needs Temporal too (the account's token workflow): the account is written directly.
+      const em = down.deps.orm.em.fork();
+      const account = new SocialAccount(em.getReference(Organization, u.orgId), 'x', 'e1', 'd', 'enc');
+      await em.persist(account).flush();
+      const acc = account.id;
       const res = await down.api('POST', '/api/v1/posts', {
         token: u.token,
         body: { content: 'never half-written', target_account_ids: [acc], scheduled_at: inOneHour() },
@@ -430,6 +430,23 @@ describe('Temporal down', () => {
       expect(res.status).toBe(503);
       expect(res.body.type).toMatch(/dependency-unavailable$/);
       const list = await down.api('GET', '/api/v1/posts', { token: u.token });
+      expect(list.body.data).toHaveLength(0);
+    } finally {
+      await down.close();
+    }
+  });
+
+  test("connecting an account answers 503 and stores nothing (its token workflow can't start)", async () => {
+    const down = await startTestGateway({}, { temporalAddress: '127.0.0.1:1' });
+    try {
+      const u = await down.register();
+      const res = await down.api('POST', `/api/v1/organizations/${u.orgId}/accounts`, {
+        token: u.token,
+        body: { platform: 'x', external_id: 'e1', display_name: 'd', access_token: 't' },
+      });
+      expect(res.status).toBe(503);
+      expect(res.body.type).toMatch(/dependency-unavailable$/);
+      const list = await down.api('GET', `/api/v1/organizations/${u.orgId}/accounts`, { token: u.token });
       expect(list.body.data).toHaveLength(0);
     } finally {
       await down.close();
