@@ -263,6 +263,8 @@ case "$cmd" in
   down) down "$@";;
   status) status;;
   wipe)
+    # The cluster's pid files live in .data/ too: stop it whichever mode this is, before they go.
+    VT_TEMPORAL=cluster temporal_down
     down
     pg_remove_outside
     log "wiping $STATE_DIR (databases, queues, streams, workflow history)"
