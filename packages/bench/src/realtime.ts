@@ -13,6 +13,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { initOrm, type MikroORM } from '@vibetribe/database';
 import {
   connectEventBus,
@@ -370,7 +371,10 @@ async function runStep(
   if (clientBottleneck) {
     progress(
       `realtime ${nodes.name}: the client process was the bottleneck at ${round(rate)} deliveries/s ` +
-        `(CPU ${round(clientCpuPct)}% of a core, event-loop delay p99 ${round(clientEldP99Ms)} ms)`,
+        `(CPU ${round(clientCpuPct)}% of a core, event-loop delay p99 ${round(clientEldP99Ms)} ms)` +
+        (clientCpuPct < cfg.realtimeClientCpuPct
+          ? `: its loop lagged with CPU to spare, so the cores were contended (load average ${round(loadavg()[0]!, 2)})`
+          : ''),
     );
   }
   await quiet(clients);
@@ -449,6 +453,7 @@ async function purgeEvents(bus: EventBus, orgIds: string[]): Promise<void> {
 /** Prints `realtime-fanout`. */
 export async function realtimeBench(cfg: BenchConfig): Promise<void> {
   const runId = randomUUID().slice(0, 8);
+  const loadBefore = loadavg()[0]!;
   const orm = await initOrm(process.env.DATABASE_URL ?? '');
   const bus = await connectEventBus({
     servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
@@ -517,6 +522,8 @@ export async function realtimeBench(cfg: BenchConfig): Promise<void> {
       converged: r.search.converged && b.search.converged,
       p99_aim_ms: cfg.realtimeP99Ms,
       step_s: cfg.realtimeStepS,
+      // The machine's 1-minute load average before and after: the clients and nodes share its cores.
+      load_avg: [round(loadBefore, 2), round(loadavg()[0]!, 2)],
     });
   } finally {
     for (const c of clients) await c.child.stop();
