@@ -41,6 +41,7 @@ describe('the OpenAPI document', () => {
         '/api/v1/organizations/{orgId}/members',
         '/api/v1/organizations/{orgId}/members/{userId}',
         '/api/v1/posts',
+        '/api/v1/posts/changes',
         '/api/v1/posts/{id}',
         '/api/v1/posts/{id}/publish',
         '/api/v1/posts/{id}/retry',

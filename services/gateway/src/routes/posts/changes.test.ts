@@ -66,6 +66,10 @@ describe('GET /posts/changes', () => {
     });
     expect(foreign.status).toBe(404);
     expect(foreign.headers.get('content-type')).toContain('application/problem+json');
+    // Not a post id: another method is 405 naming the allowed ones, not a 400 from /posts/:id.
+    const put = await gw.api('PUT', '/api/v1/posts/changes', { token: alice.token, body: {} });
+    expect(put.status).toBe(405);
+    expect(put.headers.get('allow')).toBe('GET, HEAD, OPTIONS');
   });
 
   test('is in the OpenAPI document', async () => {
