@@ -1,4 +1,4 @@
-import type { DescMessage, MessageShape } from '@bufbuild/protobuf';
+import { type DescMessage, type JsonValue, type MessageShape, toJson } from '@bufbuild/protobuf';
 import {
   type ConnectionOptions,
   type JetStreamClient,
@@ -46,6 +46,8 @@ export interface EventBus {
     message: MessageShape<D>,
     msgId?: string,
   ): Promise<PubAck>;
+  /** Publishes an event stored in its wire form (the outbox's rows), with its type header and `msgId`. */
+  publishStored(event: StoredEventMessage): Promise<PubAck>;
   /** Delivers every message on `subject` (wildcards allowed) decoded with `schema`. */
   subscribe<D extends DescMessage>(
     subject: string,
@@ -63,6 +65,25 @@ export interface EventBus {
   close(): Promise<void>;
 }
 
+/** An event in its wire form, as the outbox keeps it. */
+export interface StoredEventMessage {
+  subject: string;
+  /** The protobuf message's type name. */
+  type: string;
+  /** The protobuf JSON text. */
+  payload: string;
+  msgId: string;
+}
+
+/** An event as data for the outbox: its subject, its type name, and the message's JSON mapping. */
+export function eventRecord<D extends DescMessage>(
+  subject: string,
+  schema: D,
+  message: MessageShape<D>,
+): { subject: string; type: string; payload: JsonValue } {
+  return { subject, type: schema.typeName, payload: toJson(schema, message) };
+}
+
 /** Options of `connectEventBus`: NATS connection options plus whether to ensure the stream exists. */
 export interface EventBusOptions extends ConnectionOptions {
   /** Create or update the event stream on connect (default true): publishing needs it. */
@@ -70,6 +91,8 @@ export interface EventBusOptions extends ConnectionOptions {
   /** How long `close()` waits for a drain before closing outright (default 5 s): a drain needs the server. */
   drainTimeoutMs?: number;
 }
+
+const utf8 = new TextEncoder();
 
 /** The header naming the message type, so a reader of `nats sub` knows what a payload is. */
 export const EVENT_TYPE_HEADER = 'Vt-Event-Type';
@@ -108,6 +131,11 @@ export async function connectEventBus(opts: EventBusOptions): Promise<EventBus> 
         headers: h,
         ...(msgId ? { msgID: msgId } : {}),
       });
+    },
+    publishStored(event) {
+      const h = natsHeaders();
+      h.set(EVENT_TYPE_HEADER, event.type);
+      return js.publish(event.subject, utf8.encode(event.payload), { headers: h, msgID: event.msgId });
     },
     subscribe(subject, schema, handler, subOpts) {
       const onError = report(subOpts);

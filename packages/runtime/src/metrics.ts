@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** A Prometheus registry per service, with process metrics and a `service` label on everything. */
 export function createMetrics(service: string): Registry {
@@ -25,4 +25,40 @@ export function httpMetrics(registry: Registry) {
       registers: [registry],
     }),
   };
+}
+
+/**
+ * The event outbox's backlog as gauges (`vt_event_outbox_backlog`, `vt_event_outbox_oldest_age_seconds`),
+ * read from the database at each scrape: any process shows the shared backlog, whichever relay publishes.
+ */
+export function outboxMetrics(
+  registry: Registry,
+  read: () => Promise<{ rows: number; oldestAgeS: number }>,
+): void {
+  let last: Promise<{ rows: number; oldestAgeS: number }> | undefined;
+  // One read serves both gauges of a scrape; a failed read leaves the last values.
+  const once = () =>
+    (last ??= read().finally(() => {
+      setTimeout(() => (last = undefined), 100).unref();
+    }));
+  type Backlog = { rows: number; oldestAgeS: number };
+  const gauges: [string, string, (b: Backlog) => number][] = [
+    ['vt_event_outbox_backlog', 'Events written but not yet published to NATS', (b) => b.rows],
+    [
+      'vt_event_outbox_oldest_age_seconds',
+      'How long the oldest unpublished event has waited',
+      (b) => b.oldestAgeS,
+    ],
+  ];
+  for (const [name, help, value] of gauges) {
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      async collect() {
+        const backlog = await once().catch(() => undefined);
+        if (backlog) this.set(value(backlog));
+      },
+    });
+  }
 }

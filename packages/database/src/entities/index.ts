@@ -12,3 +12,4 @@ export * from './publish-ledger.entity';
 export * from './idempotency-key.entity';
 export * from './post-list-version.entity';
 export * from './analytics-snapshot.entity';
+export * from './event-outbox.entity';
