@@ -1,4 +1,5 @@
 import {
+  enqueueEvents,
   type EntityManager,
   recordPostAudit,
   roundOutcome,
@@ -7,9 +8,8 @@ import {
 } from '@vibetribe/database';
 import type { PublishResult } from '@vibetribe/platforms';
 import type { PublishOutcome } from '@vibetribe/workflows';
-import type { ActivityDeps } from './deps';
-import { announceOutcome, settlePost } from './outcome';
-import { announce, auditActor } from './post-rows';
+import { settlePost } from './outcome';
+import { auditActor, statusEvent } from './post-rows';
 import { type PostRow, readPost } from './rows';
 import type { Call } from './start';
 
@@ -37,9 +37,9 @@ export interface Confirmed {
 
 /**
  * Confirms the ledger row and the target, with an audit entry when the target was not published
- * yet: one transaction on the locked post row, so all of it commits or none. When this was the last
- * live target and every one is published, the post's outcome is written in the same transaction
- * (the workflow then has nothing left to record).
+ * yet, and the post's status event: one transaction on the locked post row, so all of it commits or
+ * none. When this was the last live target and every one is published, the post's outcome is written
+ * in the same transaction (the workflow then has nothing left to record).
  */
 export async function confirm(
   em: EntityManager,
@@ -73,30 +73,18 @@ export async function confirm(
     }
     const last = roundOutcome(post.targets) === 'published';
     if (!last || (post.status !== 'publishing' && post.status !== 'cancelled')) {
+      // The post with this target published, its status unchanged (a repeat confirmation says nothing new).
+      if (row.previous !== 'published') {
+        const event = statusEvent(post, {
+          previousStatus: post.status,
+          reason: 'target_published',
+          actor: auditActor(undefined),
+        });
+        await enqueueEvents(tx, [event]);
+      }
       return { attempts: row.attempts };
     }
     const ended = await settlePost(tx, post, { round: input.round, changes: [], failures: [] });
     return { attempts: row.attempts, ended: { post, ...ended } };
-  });
-}
-
-/**
- * The post's status event once a target is published: the post's new status when this target ended
- * the round, else the post with its targets (its status unchanged).
- */
-export async function announcePublished(deps: ActivityDeps, call: Call, confirmed: Confirmed): Promise<void> {
-  const { ended } = confirmed;
-  if (ended) {
-    await announceOutcome(deps, ended.post, { ...ended, round: call.input.round });
-    return;
-  }
-  // Best effort, as every event: the row is the record.
-  const post = await readPost(deps.orm.em.fork(), call.input.postId).catch(() => null);
-  if (!post) return;
-  await announce(deps, post, {
-    previousStatus: post.status,
-    reason: 'target_published',
-    actor: auditActor(undefined),
-    msgId: `target-published:${call.clientRef}`,
   });
 }

@@ -1,7 +1,6 @@
 import type { Media, MikroORM } from '@vibetribe/database';
 import type { PlatformConnector, PlatformOAuth } from '@vibetribe/platforms';
 import type { Logger, SecretBox } from '@vibetribe/runtime';
-import type { PostEvents } from './events';
 import type { RequestRefresh } from './tokens';
 
 /** Reads a medium's bytes, from the URL `MediaUrl` gave, for upload to a platform. */
@@ -24,7 +23,6 @@ export interface ActivityDeps {
   requestRefresh?: RequestRefresh;
   /** Decrypts the accounts' stored tokens. */
   secrets: SecretBox;
-  events: PostEvents;
   logger: Logger;
   /** Default: fetch the medium's URL. */
   loadMedia?: MediaLoader;

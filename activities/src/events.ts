@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import {
   create,
-  type EventBus,
+  eventRecord,
   type MessageInitShape,
   notificationSubject,
   NotificationSchema,
@@ -10,45 +9,35 @@ import {
   PostStatusChangedSchema,
   timestampFromDate,
 } from '@vibetribe/proto';
+import type { OutboxEvent } from '@vibetribe/database';
+import { randomUUID } from 'node:crypto';
 
 /** A `PostStatusChanged` event before it is built into a message. */
 export type PostStatusChangedInit = MessageInitShape<typeof PostStatusChangedSchema>;
 
-/** Where the activities announce post transitions: NATS in production, a recorder in tests. */
-export interface PostEvents {
-  /** Publishes on `vt.<orgId>.post.status`; `msgId` makes a repeat within the stream's window a no-op. */
-  statusChanged(event: PostStatusChangedInit & { organizationId: string }, msgId: string): Promise<void>;
-  /** Publishes a `Notification` on `vt.<orgId>.notification.created` for `userIds` (their `user:<id>` rooms). */
-  notify(note: {
-    organizationId: string;
-    kind: string;
-    text: string;
-    userIds: string[];
-    postIds: string[];
-    accountId: string;
-  }): Promise<void>;
+/** `vt.<orgId>.post.status`, as an outbox row: written in the transaction of the transition. */
+export function postStatusEvent(event: PostStatusChangedInit & { organizationId: string }): OutboxEvent {
+  const subject = postSubject(event.organizationId, 'status');
+  return eventRecord(subject, PostStatusChangedSchema, create(PostStatusChangedSchema, event));
 }
 
-/** Post events on the shared JetStream event bus. */
-export function natsPostEvents(bus: Pick<EventBus, 'publish'>): PostEvents {
-  return {
-    async statusChanged(event, msgId) {
-      const subject = postSubject(event.organizationId, 'status');
-      await bus.publish(subject, PostStatusChangedSchema, create(PostStatusChangedSchema, event), msgId);
-    },
-    async notify(note) {
-      const id = randomUUID();
-      await bus.publish(
-        notificationSubject(note.organizationId, 'created'),
-        NotificationSchema,
-        create(NotificationSchema, {
-          ...note,
-          notificationId: id,
-          severity: NotificationSeverity.WARNING,
-          occurredAt: timestampFromDate(new Date()),
-        }),
-        `notification:${id}`,
-      );
-    },
-  };
+/** A warning `Notification` on `vt.<orgId>.notification.created` for `userIds` (their `user:<id>` rooms). */
+export function notificationEvent(note: {
+  organizationId: string;
+  kind: string;
+  text: string;
+  userIds: string[];
+  postIds: string[];
+  accountId: string;
+}): OutboxEvent {
+  return eventRecord(
+    notificationSubject(note.organizationId, 'created'),
+    NotificationSchema,
+    create(NotificationSchema, {
+      ...note,
+      notificationId: randomUUID(),
+      severity: NotificationSeverity.WARNING,
+      occurredAt: timestampFromDate(new Date()),
+    }),
+  );
 }

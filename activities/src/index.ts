@@ -1,6 +1,6 @@
 export { createActivities, type Activities } from './activities';
 export { type ActivityDeps, type MediaLoader, type MediaUrl, fetchMedia } from './deps';
-export { natsPostEvents, type PostEvents, type PostStatusChangedInit } from './events';
+export { type PostStatusChangedInit } from './events';
 export { clientRefFor } from './ledger';
 export { toActivityFailure } from './classify';
 export { createPeriodicActivities } from './periodic/periodic-activities';

@@ -5,32 +5,50 @@ import {
   initOrm,
   type MikroORM,
   Organization,
+  type OutboxRelay,
   Post,
   PostTarget,
   PublishLedger,
   SocialAccount,
+  startOutboxRelay,
 } from '@vibetribe/database';
+import {
+  connectEventBus,
+  type EventBus,
+  type PostStatusChanged,
+  PostStatusChangedSchema,
+} from '@vibetribe/proto';
 import { createLogger, createSecretBox } from '@vibetribe/runtime';
+import { waitUntil } from '@vibetribe/testing';
 import { createActivities } from './activities';
-import type { PostStatusChangedInit } from './events';
 import { CALL_LEASE_S, releaseLease, renewLease, takeLease } from './ledger';
 
 jest.setTimeout(30_000);
 
 let orm: MikroORM;
-const events: PostStatusChangedInit[] = [];
+let bus: EventBus;
+let relay: OutboxRelay;
+/** The post status events that reached NATS (through the outbox and a relay, this one or another's). */
+const events: PostStatusChanged[] = [];
 let activities: ReturnType<typeof createActivities>;
 beforeAll(async () => {
   orm = await initOrm(process.env.DATABASE_URL ?? '');
+  bus = await connectEventBus({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' });
+  bus.subscribe('vt.*.post.status', PostStatusChangedSchema, (m) => void events.push(m));
+  const logger = createLogger('activities-test', 'silent');
+  relay = startOutboxRelay({ orm, publish: (e) => bus.publishStored(e), logger });
   activities = createActivities({
     orm,
     connectors: {},
     secrets: createSecretBox(process.env.ENCRYPTION_KEY ?? ''),
-    events: { statusChanged: (e) => Promise.resolve(void events.push(e)), notify: () => Promise.resolve() },
-    logger: createLogger('activities-test', 'silent'),
+    logger,
   });
 });
-afterAll(() => orm?.close());
+afterAll(async () => {
+  await relay?.stop();
+  await bus?.close();
+  await orm?.close();
+});
 
 async function seedPost(status: Post['status']): Promise<{ post: Post; target: PostTarget }> {
   const em = orm.em.fork();
@@ -98,12 +116,15 @@ describe('publishTarget: the start of an attempt, on the locked post row', () =>
     await expect(publish(1, post.id, target.id)).rejects.toMatchObject({ type: 'PermanentError' });
     expect(await statusOf(post, target)).toEqual({ post: 'publishing', target: 'publishing' });
     expect(await auditOf(post)).toEqual(['publishing']);
-    expect(events.at(-1)).toMatchObject({
-      postId: post.id,
-      status: 'publishing',
-      previousStatus: 'scheduled',
-      reason: 'timer_fired',
-    });
+    await waitUntil(() => Promise.resolve(events.some((e) => e.postId === post.id)), 10_000, 'the event');
+    expect(events.filter((e) => e.postId === post.id)).toMatchObject([
+      {
+        postId: post.id,
+        status: 'publishing',
+        previousStatus: 'scheduled',
+        reason: 'timer_fired',
+      },
+    ]);
   });
 
   test('a deleted, cancelled or draft post makes no call: its target is cancelled', async () => {

@@ -1,7 +1,7 @@
-import { canRetry, recordPostAudit, runStatement, statement } from '@vibetribe/database';
+import { canRetry, enqueueEvents, recordPostAudit, runStatement, statement } from '@vibetribe/database';
 import type { MarkCancelledInput, ReschedulePostInput, ReschedulePostResult } from '@vibetribe/workflows';
 import type { ActivityDeps } from './deps';
-import { announce, auditActor } from './post-rows';
+import { auditActor, statusEvent } from './post-rows';
 import { type PostRow, readPost } from './rows';
 
 /**
@@ -20,7 +20,8 @@ const CANCEL_POST = statement(
 
 /**
  * Ends a post that was cancelled before or while publishing; a post the gateway moved back to draft
- * stays a draft, and a failed post keeps its outcome (the cancel closes its retry window, audited).
+ * stays a draft, and a failed post keeps its outcome (the cancel closes its retry window, audited and
+ * announced in the same transaction).
  */
 export function markCancelled(deps: ActivityDeps) {
   return async (input: MarkCancelledInput): Promise<{ status: string }> => {
@@ -38,16 +39,11 @@ export function markCancelled(deps: ActivityDeps) {
         return { status: previous };
       }
       recordPostAudit(tx, post, 'cancelled', actor, { reason: input.reason ?? null, status: post.status });
-      return { status: post.status, post, previous };
+      await enqueueEvents(tx, [
+        statusEvent(post, { previousStatus: previous, reason: input.reason ?? 'cancelled', actor }),
+      ]);
+      return { status: post.status };
     });
-    if (done.post) {
-      await announce(deps, done.post, {
-        previousStatus: done.previous ?? '',
-        reason: input.reason ?? 'cancelled',
-        actor,
-        msgId: `post-status:${input.postId}:cancelled`,
-      });
-    }
     return { status: done.status };
   };
 }
@@ -93,21 +89,17 @@ export function reschedulePost(deps: ActivityDeps) {
         previous_scheduled_at: previous?.toISOString() ?? null,
         version: post.version,
       });
-      const result = {
-        applied: true,
-        scheduledAt: post.scheduledAt.toISOString(),
-        version: post.version,
-      } as const;
-      return { result, post };
+      await enqueueEvents(tx, [
+        statusEvent(post, { previousStatus: post.status, reason: 'rescheduled', actor }),
+      ]);
+      return {
+        result: {
+          applied: true,
+          scheduledAt: post.scheduledAt.toISOString(),
+          version: post.version,
+        } as const,
+      };
     });
-    if (done.post) {
-      await announce(deps, done.post, {
-        previousStatus: done.post.status,
-        reason: 'rescheduled',
-        actor,
-        msgId: `post-rescheduled:${input.postId}:${done.post.version}`,
-      });
-    }
     return done.result;
   };
 }

@@ -1,5 +1,7 @@
 import {
   type EntityManager,
+  OUTBOX_INSERT,
+  outboxParam,
   type PostStatus,
   recordPostAudit,
   roundOutcome,
@@ -14,7 +16,7 @@ import type {
   TargetResult,
 } from '@vibetribe/workflows';
 import type { ActivityDeps } from './deps';
-import { announce, auditActor, targetOutcome } from './post-rows';
+import { auditActor, statusEvent, targetOutcome } from './post-rows';
 import { type PostRow, readPost, type TargetRow } from './rows';
 
 const REASONS: Record<PublishOutcome, string> = {
@@ -24,13 +26,13 @@ const REASONS: Record<PublishOutcome, string> = {
   cancelled: 'cancelled',
 };
 
-/** The round's failed and cancelled targets, and the post's status and publish time: one statement. */
+/** The round's failed and cancelled targets, the post's status and publish time, and its status event: one statement. */
 const WRITE_OUTCOME = statement(
   'write-round-outcome',
   `with changed as (
      update post_targets t set status = f.status, last_error = coalesce(f.error, t.last_error), updated_at = now()
      from jsonb_to_recordset(?::jsonb) as f(id uuid, status text, error jsonb) where t.id = f.id
-   )
+   ), outbox as (${OUTBOX_INSERT})
    update posts set status = ?, published_at = ?, updated_at = now() where id = ?`,
 );
 
@@ -63,8 +65,9 @@ interface RoundFailure {
 
 /**
  * Writes the post's status from its targets as `post.targets` now says (and its publish time), with
- * the round's target changes, audited when the status changed. A post an operator cancelled during
- * the round stays cancelled unless a target went out. Run inside the transaction that locked the post.
+ * the round's target changes and the post's status event, audited when the status changed. A post an
+ * operator cancelled during the round stays cancelled unless a target went out. Run inside the
+ * transaction that locked the post.
  */
 export async function settlePost(
   tx: EntityManager,
@@ -79,7 +82,18 @@ export async function settlePost(
     const times = post.targets.map((t) => (t.publishedAt ? Date.parse(t.publishedAt) : 0));
     post.publishedAt = new Date(Math.max(...times, 0) || Date.now());
   }
-  await runStatement(tx, WRITE_OUTCOME, [JSON.stringify(round.changes), status, post.publishedAt, post.id]);
+  const event = statusEvent(post, {
+    previousStatus: previous,
+    reason: REASONS[status],
+    actor: auditActor(undefined),
+  });
+  await runStatement(tx, WRITE_OUTCOME, [
+    JSON.stringify(round.changes),
+    outboxParam([event]),
+    status,
+    post.publishedAt,
+    post.id,
+  ]);
   if (previous !== status) {
     recordPostAudit(tx, post, status, auditActor(undefined), {
       round: round.round,
@@ -88,20 +102,6 @@ export async function settlePost(
     });
   }
   return { previous, status };
-}
-
-/** Announces a post's new status after the round's outcome committed (one message id per round and status). */
-export function announceOutcome(
-  deps: ActivityDeps,
-  post: PostRow,
-  ended: { previous: string; status: PublishOutcome; round: number },
-): Promise<void> {
-  return announce(deps, post, {
-    previousStatus: ended.previous,
-    reason: REASONS[ended.status],
-    actor: auditActor(undefined),
-    msgId: `post-status:${post.id}:${ended.round}:${ended.status}`,
-  });
 }
 
 /**
@@ -128,7 +128,6 @@ export function recordOutcome(deps: ActivityDeps) {
       );
       return { post, ...(await settlePost(tx, post, { round: input.round, changes, failures })) };
     });
-    await announceOutcome(deps, done.post, { ...done, round: input.round });
     return {
       status: done.status,
       version: done.post.version,

@@ -1,7 +1,7 @@
-import type { AuditActor } from '@vibetribe/database';
+import type { AuditActor, OutboxEvent } from '@vibetribe/database';
 import { targetState, timestampFromDate } from '@vibetribe/proto';
 import type { Actor, TargetOutcome } from '@vibetribe/workflows';
-import type { ActivityDeps } from './deps';
+import { postStatusEvent } from './events';
 import type { PostRow, TargetRow } from './rows';
 
 /** The actor of a transition: the signal's, or the workflow itself. */
@@ -29,36 +29,23 @@ export interface Announcement {
   previousStatus: string;
   reason: string;
   actor: AuditActor;
-  /** Stable per transition, so a retried activity's repeat is de-duplicated by JetStream. */
-  msgId: string;
 }
 
 /**
- * Publishes `vt.<orgId>.post.status` after the transaction committed. Best effort: the row and the
- * audit trail are the record, so a NATS outage is logged rather than failing (and re-running) a publish.
+ * The post's `vt.<orgId>.post.status` event as it stands in `post`, for the outbox: the caller writes
+ * it in the transaction of the transition (`enqueueEvents`, or folded into a statement it runs anyway).
  */
-export async function announce(
-  deps: Pick<ActivityDeps, 'events' | 'logger'>,
-  post: PostRow,
-  a: Announcement,
-): Promise<void> {
-  try {
-    await deps.events.statusChanged(
-      {
-        postId: post.id,
-        organizationId: post.organizationId,
-        status: post.status,
-        previousStatus: a.previousStatus,
-        version: post.version,
-        targets: post.targets.map((t) => targetState({ ...t, targetId: t.id, url: t.platformUrl })),
-        reason: a.reason,
-        actor: a.actor.type === 'user' && a.actor.id ? a.actor.id : 'system',
-        occurredAt: timestampFromDate(new Date()),
-        ...(post.scheduledAt ? { scheduledAt: timestampFromDate(post.scheduledAt) } : {}),
-      },
-      a.msgId,
-    );
-  } catch (err) {
-    deps.logger.warn({ err, postId: post.id, status: post.status }, 'post status event not published');
-  }
+export function statusEvent(post: PostRow, a: Announcement): OutboxEvent {
+  return postStatusEvent({
+    postId: post.id,
+    organizationId: post.organizationId,
+    status: post.status,
+    previousStatus: a.previousStatus,
+    version: post.version,
+    targets: post.targets.map((t) => targetState({ ...t, targetId: t.id, url: t.platformUrl })),
+    reason: a.reason,
+    actor: a.actor.type === 'user' && a.actor.id ? a.actor.id : 'system',
+    occurredAt: timestampFromDate(new Date()),
+    ...(post.scheduledAt ? { scheduledAt: timestampFromDate(post.scheduledAt) } : {}),
+  });
 }

@@ -1,13 +1,11 @@
 import { runStatement, statement } from '@vibetribe/database';
 import type { PublishTargetInput, PublishTargetResult } from '@vibetribe/workflows';
 import { targetError, toActivityFailure } from './classify';
-import { announcePublished } from './confirm';
 import { currentAttempt, withHeartbeat } from './context';
 import type { ActivityDeps } from './deps';
 import { callPlatform } from './platform-call';
-import { announce, auditActor } from './post-rows';
 import { untilAvailable } from './dependency';
-import { announceReconnectNeeded } from './reconnect';
+import { enqueueReconnectNeeded } from './reconnect';
 import { begin } from './start';
 
 const RECORD_FAILED_ATTEMPT = statement(
@@ -23,16 +21,18 @@ const RECORD_FAILED_ATTEMPT = statement(
 
 /**
  * Keeps the attempt's failure on the target; an auth failure (after a refresh, where the platform has
- * one) also flags the account for reconnection, and the people who can fix it are told.
+ * one) also flags the account for reconnection, and the people who can fix it are told (one transaction).
  */
 async function recordFailedAttempt(deps: ActivityDeps, targetId: string, err: unknown): Promise<void> {
   const error = targetError(err);
-  const [flagged] = await runStatement<{ id: string; organizationId: string }>(
-    deps.orm.em.fork(),
-    RECORD_FAILED_ATTEMPT,
-    [JSON.stringify(error), targetId, error.kind === 'auth'],
-  );
-  if (flagged) await announceReconnectNeeded(deps, flagged);
+  await deps.orm.em.fork().transactional(async (tx) => {
+    const [flagged] = await runStatement<{ id: string; organizationId: string }>(tx, RECORD_FAILED_ATTEMPT, [
+      JSON.stringify(error),
+      targetId,
+      error.kind === 'auth',
+    ]);
+    if (flagged) await enqueueReconnectNeeded(tx, flagged);
+  });
 }
 
 /**
@@ -46,21 +46,9 @@ export function publishTarget(deps: ActivityDeps) {
     withHeartbeat(async () => {
       const begun = await untilAvailable(deps, 'starting the attempt', () => begin(deps, input));
       if ('done' in begun) return begun.done;
-      const { call, marked } = begun;
-      // The `publishing` event goes out beside the platform call rather than before it: the post's
-      // time is the call's, and `announce` never throws.
-      const announced = marked
-        ? announce(deps, marked.post, {
-            previousStatus: marked.previous,
-            reason: input.reason,
-            actor: auditActor(input.actor),
-            msgId: `post-status:${input.postId}:${input.round}:publishing`,
-          })
-        : undefined;
+      const { call } = begun;
       try {
         const done = await callPlatform(deps, call);
-        await announced;
-        await announcePublished(deps, call, done);
         return done.ended ? { ...done.published, postStatus: done.ended.status } : done.published;
       } catch (err) {
         deps.logger.warn(
@@ -71,8 +59,6 @@ export function publishTarget(deps: ActivityDeps) {
           recordFailedAttempt(deps, input.targetId, err),
         );
         throw toActivityFailure(err);
-      } finally {
-        await announced;
       }
     });
 }

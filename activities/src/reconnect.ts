@@ -1,5 +1,6 @@
-import { runStatement, statement } from '@vibetribe/database';
+import { enqueueEvents, type EntityManager, runStatement, statement } from '@vibetribe/database';
 import type { ActivityDeps } from './deps';
+import { notificationEvent } from './events';
 
 /** Who is told, and about which posts: the organization's owners and admins, and the authors of upcoming posts on the account who are still members. */
 const RECONNECT_AUDIENCE = statement(
@@ -19,32 +20,40 @@ const RECONNECT_AUDIENCE = statement(
 
 /**
  * Tells the people who can act that an account needs reconnecting, before its upcoming posts fall due
- * (a `notification` event to each one's `user:<id>` room). Best effort, as every event: the account's
- * status is the record.
+ * (a `notification` event to each one's `user:<id>` room), in the transaction that flagged the account.
  */
+export async function enqueueReconnectNeeded(
+  tx: EntityManager,
+  account: { id: string; organizationId: string },
+): Promise<void> {
+  const [who] = await runStatement<{ userIds: string[]; postIds: string[]; displayName: string | null }>(
+    tx,
+    RECONNECT_AUDIENCE,
+    [account.id, account.organizationId, account.organizationId, account.id],
+  );
+  if (!who || who.userIds.length === 0) return;
+  const upcoming = who.postIds.length;
+  const note = notificationEvent({
+    organizationId: account.organizationId,
+    kind: 'account_needs_reconnect',
+    text:
+      `${who.displayName ?? 'An account'} needs to be reconnected: the platform refused its token` +
+      (upcoming ? `; ${upcoming} scheduled post${upcoming === 1 ? '' : 's'} will fail until then.` : '.'),
+    userIds: who.userIds,
+    postIds: who.postIds,
+    accountId: account.id,
+  });
+  await enqueueEvents(tx, [note]);
+}
+
+/** `enqueueReconnectNeeded` in a transaction of its own, for a caller whose change already committed. */
 export async function announceReconnectNeeded(
-  deps: ActivityDeps,
+  deps: Pick<ActivityDeps, 'orm' | 'logger'>,
   account: { id: string; organizationId: string },
 ): Promise<void> {
   try {
-    const [who] = await runStatement<{ userIds: string[]; postIds: string[]; displayName: string | null }>(
-      deps.orm.em.fork(),
-      RECONNECT_AUDIENCE,
-      [account.id, account.organizationId, account.organizationId, account.id],
-    );
-    if (!who || who.userIds.length === 0) return;
-    const upcoming = who.postIds.length;
-    await deps.events.notify({
-      organizationId: account.organizationId,
-      kind: 'account_needs_reconnect',
-      text:
-        `${who.displayName ?? 'An account'} needs to be reconnected: the platform refused its token` +
-        (upcoming ? `; ${upcoming} scheduled post${upcoming === 1 ? '' : 's'} will fail until then.` : '.'),
-      userIds: who.userIds,
-      postIds: who.postIds,
-      accountId: account.id,
-    });
+    await deps.orm.em.fork().transactional((tx) => enqueueReconnectNeeded(tx, account));
   } catch (err) {
-    deps.logger.warn({ err, accountId: account.id }, 'reconnect notification not sent');
+    deps.logger.warn({ err, accountId: account.id }, 'reconnect notification not written');
   }
 }

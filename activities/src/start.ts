@@ -3,6 +3,9 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import {
   type EntityManager,
   type MediaStatus,
+  OUTBOX_INSERT,
+  type OutboxEvent,
+  outboxParam,
   WORKFLOW_POST_STATUSES,
   recordPostAudit,
   runStatement,
@@ -14,7 +17,7 @@ import type { TargetContext } from './content';
 import { activityContext } from './context';
 import type { ActivityDeps } from './deps';
 import { asLedgerRow, CALL_LEASE_S, clientRefFor, LEDGER_COLUMNS, type LedgerRow } from './ledger';
-import { auditActor } from './post-rows';
+import { auditActor, statusEvent } from './post-rows';
 import { type PostRow, readPost } from './rows';
 
 /** A target whose platform call may go ahead, with what the call needs. */
@@ -31,8 +34,8 @@ export interface Call {
 }
 
 /**
- * The target and its post to `publishing`, and the ledger intent with the call's lease (an earlier
- * attempt's intent is left as it is: `callPlatform` takes its lease). Returns the target with its
+ * The target and its post to `publishing`, the ledger intent with the call's lease (an earlier
+ * attempt's intent is left as it is: `callPlatform` takes its lease), and the post's status event. Returns the target with its
  * post's content and its account, and the intent when this statement wrote it.
  */
 const START_TARGET = statement(
@@ -48,7 +51,7 @@ const START_TARGET = statement(
        intent_at, calls, lease_until)
      values (?, now(), now(), ?, ?, ?, 'intent', now(), 0, now() + make_interval(secs => ?))
      on conflict do nothing returning ${LEDGER_COLUMNS}
-   )
+   ), outbox as (${OUTBOX_INSERT})
    select t.id as "targetId", t.post_id as "postId", p.organization_id as "organizationId", t.platform,
      p.content, p.platform_content as "platformContent", p.media_ids as "mediaIds",
      t.account_id as "accountId", a.status as "accountStatus", a.external_id as "externalId",
@@ -103,13 +106,13 @@ function movedLater(post: PostRow, input: PublishTargetInput): boolean {
 }
 
 /** The outcome of `begin`: a result with no platform call, or the call to make. */
-export type Begun =
-  { done: PublishTargetResult } | { call: Call; marked?: { post: PostRow; previous: string } };
+export type Begun = { done: PublishTargetResult } | { call: Call };
 
 /**
  * Starts a target's attempt in one transaction on the locked post row: the post may have been
  * cancelled, deleted or moved later, and then no call is made; otherwise the target (and the post,
- * for the round's first target) goes to `publishing` and the ledger intent is written. An operator's
+ * for the round's first target, with its status event) goes to `publishing` and the ledger intent is
+ * written. An operator's
  * cancel (`markCancelled`) takes the same lock, so it either comes first and stops this call, or
  * finds the call begun.
  */
@@ -164,6 +167,21 @@ export async function begin(deps: ActivityDeps, input: PublishTargetInput): Prom
       });
       return { done: { kind: 'waiting_media', targetId, mediaIds: media.processing } };
     }
+    // The round's first target moves the post to `publishing`: audited, and its event written with
+    // this statement (no round trip of its own).
+    const events: OutboxEvent[] = [];
+    if (post.status !== 'publishing' && WORKFLOW_POST_STATUSES.includes(post.status)) {
+      const previousStatus = post.status;
+      const actor = auditActor(input.actor);
+      recordPostAudit(tx, post, 'publishing', actor, {
+        reason: input.reason,
+        round: input.round,
+        version: post.version,
+      });
+      post.status = 'publishing';
+      for (const t of post.targets) if (t.id === targetId) t.status = 'publishing';
+      events.push(statusEvent(post, { previousStatus, reason: input.reason, actor }));
+    }
     const clientRef = clientRefFor(post.id, targetId, post.version);
     const [started] = await runStatement<TargetContext & { intent: LedgerRow | null }>(tx, START_TARGET, [
       targetId,
@@ -173,26 +191,19 @@ export async function begin(deps: ActivityDeps, input: PublishTargetInput): Prom
       post.version,
       clientRef,
       CALL_LEASE_S,
+      outboxParam(events),
       targetId,
     ]);
     if (!started) throw new Error(`target ${targetId} vanished`);
     const { intent, ...context } = started;
-    const call: Call = {
-      input: { ...input, version: post.version },
-      organizationId: post.organizationId,
-      clientRef,
-      target: context,
-      ...(intent ? { freshIntent: asLedgerRow(intent) } : {}),
+    return {
+      call: {
+        input: { ...input, version: post.version },
+        organizationId: post.organizationId,
+        clientRef,
+        target: context,
+        ...(intent ? { freshIntent: asLedgerRow(intent) } : {}),
+      },
     };
-    if (post.status === 'publishing' || !WORKFLOW_POST_STATUSES.includes(post.status)) return { call };
-    const previous = post.status;
-    recordPostAudit(tx, post, 'publishing', auditActor(input.actor), {
-      reason: input.reason,
-      round: input.round,
-      version: post.version,
-    });
-    post.status = 'publishing';
-    for (const t of post.targets) if (t.id === targetId) t.status = 'publishing';
-    return { call, marked: { post, previous } };
   });
 }

@@ -1,7 +1,20 @@
-import { AnalyticsSnapshot, Organization, runStatement, statement } from '@vibetribe/database';
+import {
+  AnalyticsSnapshot,
+  enqueueEvents,
+  Organization,
+  type OutboxEvent,
+  runStatement,
+  statement,
+} from '@vibetribe/database';
 import { decryptAccountTokens } from '@vibetribe/runtime';
 import type { PostMetrics } from '@vibetribe/platforms';
-import { analyticsSubject, AnalyticsUpdatedSchema, create, timestampFromDate } from '@vibetribe/proto';
+import {
+  analyticsSubject,
+  AnalyticsUpdatedSchema,
+  create,
+  eventRecord,
+  timestampFromDate,
+} from '@vibetribe/proto';
 import type { AnalyticsSyncReport } from '@vibetribe/workflows';
 import type { PeriodicDeps } from './deps';
 import { beat } from './heartbeat';
@@ -38,30 +51,25 @@ function counters(m: PostMetrics): Record<string, number> {
   return Object.fromEntries(Object.entries(m).filter(([, v]) => typeof v === 'number'));
 }
 
-/** Publishes `vt.<org>.analytics.updated` (realtime: `analytics-update`); best effort, the row is the record. */
-async function announce(deps: PeriodicDeps, t: PublishedTarget, metrics: Record<string, number>, at: Date) {
-  try {
-    await deps.bus.publish(
-      analyticsSubject(t.organizationId, 'updated'),
-      AnalyticsUpdatedSchema,
-      create(AnalyticsUpdatedSchema, {
-        organizationId: t.organizationId,
-        postId: t.postId,
-        targetId: t.targetId,
-        platform: t.platform,
-        metrics: Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, BigInt(v)])),
-        collectedAt: timestampFromDate(at),
-      }),
-      `analytics:${t.targetId}:${at.getTime()}`,
-    );
-  } catch (err) {
-    deps.logger.warn({ err, targetId: t.targetId }, 'analytics event not published');
-  }
+/** `vt.<org>.analytics.updated` (realtime: `analytics-update`), written with the snapshot it reports. */
+function analyticsEvent(t: PublishedTarget, metrics: Record<string, number>, at: Date): OutboxEvent {
+  return eventRecord(
+    analyticsSubject(t.organizationId, 'updated'),
+    AnalyticsUpdatedSchema,
+    create(AnalyticsUpdatedSchema, {
+      organizationId: t.organizationId,
+      postId: t.postId,
+      targetId: t.targetId,
+      platform: t.platform,
+      metrics: Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, BigInt(v)])),
+      collectedAt: timestampFromDate(at),
+    }),
+  );
 }
 
 /**
  * The analytics sync: each published target's counters through its platform's connector, appended
- * as a snapshot (history, not only the latest value) and announced. A platform without a connector
+ * as a snapshot (history, not only the latest value) with its event, in one transaction. A platform without a connector
  * is skipped; one target's failure is counted and logged, and the others go on.
  */
 export function syncAnalytics(deps: PeriodicDeps) {
@@ -91,9 +99,11 @@ export function syncAnalytics(deps: PeriodicDeps) {
           collectedAt,
           metrics,
         });
-        await em.persist(row).flush();
+        await em.transactional(async (tx) => {
+          tx.persist(row);
+          await enqueueEvents(tx, [analyticsEvent(t, metrics, collectedAt)]);
+        });
         snapshots += 1;
-        await announce(deps, t, metrics, collectedAt);
       } catch (err) {
         failures += 1;
         deps.logger.warn({ err, targetId: t.targetId, platform: t.platform }, 'metrics not collected');

@@ -3,7 +3,6 @@ import type { MikroORM } from '@vibetribe/database';
 import type { PlatformConnector } from '@vibetribe/platforms';
 import type { EventBus } from '@vibetribe/proto';
 import type { Logger, SecretBox } from '@vibetribe/runtime';
-import type { PostEvents } from '../events';
 
 /** The media queue as cleanup and the health check use it (a Bull queue satisfies it). */
 export interface MediaJobs {
@@ -66,9 +65,7 @@ export interface PeriodicDeps {
   taskQueue: string;
   connectors: Partial<Record<string, PlatformConnector>>;
   secrets: SecretBox;
-  /** Post status events (the repairs), as the publishing activities send them. */
-  events: PostEvents;
-  /** Analytics and health events; the NATS connection is also probed. */
+  /** The NATS connection the health check probes (events go through the outbox). */
   bus: Pick<EventBus, 'publish' | 'nc'>;
   logger: Logger;
   /** Absent: cleanup skips Bull jobs and the health check does not probe Redis. */

@@ -1,6 +1,6 @@
 import { temporal } from '@temporalio/proto';
-import { runStatement, statement } from '@vibetribe/database';
-import { create, HealthCheckedSchema, opsSubject, timestampFromDate } from '@vibetribe/proto';
+import { enqueueEvents, runStatement, statement } from '@vibetribe/database';
+import { create, eventRecord, HealthCheckedSchema, opsSubject, timestampFromDate } from '@vibetribe/proto';
 import type { HealthCheckItem, HealthReport } from '@vibetribe/workflows';
 import type { PeriodicDeps } from './deps';
 
@@ -90,7 +90,8 @@ export function checkHealth(deps: PeriodicDeps) {
       checks,
     };
     try {
-      await deps.bus.publish(
+      // Through the outbox like every event: a report made while NATS is down goes out once it is back.
+      const event = eventRecord(
         opsSubject('health'),
         HealthCheckedSchema,
         create(HealthCheckedSchema, {
@@ -99,9 +100,10 @@ export function checkHealth(deps: PeriodicDeps) {
           components: checks.map((c) => ({ ...c, latencyMs: c.latencyMs ?? 0 })),
         }),
       );
+      await enqueueEvents(deps.orm.em.fork(), [event]);
     } catch (err) {
-      // NATS down is one of the things the report says; the run still returns its result.
-      deps.logger.warn({ err }, 'health event not published');
+      // PostgreSQL down is one of the things the report says; the run still returns its result.
+      deps.logger.warn({ err }, 'health event not written');
     }
     if (!report.ok) deps.logger.warn({ failing: checks.filter((c) => !c.ok) }, 'health check failing');
     return report;

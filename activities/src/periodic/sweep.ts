@@ -1,5 +1,11 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { type EntityManager, recordPostAudit, runStatement, statement } from '@vibetribe/database';
+import {
+  enqueueEvents,
+  type EntityManager,
+  recordPostAudit,
+  runStatement,
+  statement,
+} from '@vibetribe/database';
 import {
   type PublishPostInput,
   publishStartOptions,
@@ -8,7 +14,7 @@ import {
   type SweepRepair,
   type SweepReport,
 } from '@vibetribe/workflows';
-import { announce } from '../post-rows';
+import { statusEvent } from '../post-rows';
 import { type PostRow, readPost } from '../rows';
 import type { PeriodicDeps } from './deps';
 import { beat } from './heartbeat';
@@ -87,7 +93,7 @@ function restartInput(post: PostRow): PublishPostInput {
 
 /**
  * Applies one repair on the locked row, if the row is still as the sweep saw it (a workflow that
- * moved it meanwhile wins). The audit entry commits with the change; the event follows the commit.
+ * moved it meanwhile wins). The audit entry and the event commit with the change.
  */
 async function repair(
   deps: PeriodicDeps,
@@ -122,15 +128,12 @@ async function repair(
       workflow_status: wfStatus,
       reason,
     });
-    return { post, previous };
+    await enqueueEvents(tx, [
+      statusEvent(post, { previousStatus: previous, reason: `sweep_${found.kind}`, actor: SWEEP_ACTOR }),
+    ]);
+    return { post };
   });
   if (!done) return undefined;
-  await announce(deps, done.post, {
-    previousStatus: done.previous,
-    reason: `sweep_${found.kind}`,
-    actor: SWEEP_ACTOR,
-    msgId: `sweep:${c.id}:${found.kind}:${done.post.version}:${new Date(c.updatedAt).getTime()}`,
-  });
   return {
     postId: c.id,
     organizationId: done.post.organizationId,

@@ -3,8 +3,8 @@ import cors from '@koa/cors';
 import Router from '@koa/router';
 import Koa, { type Middleware } from 'koa';
 import helmet from 'koa-helmet';
-import { type EntityManager, pingDatabase } from '@vibetribe/database';
-import { createMetrics, createOpsRouter, httpMetrics } from '@vibetribe/runtime';
+import { type EntityManager, outboxBacklog, pingDatabase } from '@vibetribe/database';
+import { createMetrics, createOpsRouter, httpMetrics, outboxMetrics } from '@vibetribe/runtime';
 import type { AppState, GatewayDeps } from './context';
 import { docsRoutes } from './docs';
 import { unsupportedMediaType } from './errors';
@@ -48,6 +48,7 @@ const requireJson: Middleware = async (ctx, next) => {
 export function createApp(deps: GatewayDeps): Koa<AppState> {
   const app = new Koa<AppState>({ proxy: deps.env.TRUST_PROXY });
   const registry = createMetrics('gateway');
+  outboxMetrics(registry, () => outboxBacklog(deps.orm));
   const api = new Router<AppState>({ prefix: '/api/v1' });
   for (const routes of [
     authRoutes(deps),

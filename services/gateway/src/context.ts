@@ -41,15 +41,19 @@ export interface MediaDeps {
   queue: Queue<ProcessMediaJob>;
 }
 
-/** Where domain events go (NATS in production). */
+/** The post events the gateway writes. */
+export type PostEventName = 'created' | 'updated' | 'deleted' | 'status';
+
+/** Where domain events go: the event outbox, in the transaction (`em`) of the change they report. */
 export interface EventSink {
   post(
+    em: EntityManager,
     orgId: string,
-    event: 'created' | 'updated' | 'deleted' | 'status',
+    event: PostEventName,
     payload: Record<string, unknown>,
   ): Promise<void>;
   /** A `notification` to the named users of the organization (their `user:<id>` rooms). */
-  notify(orgId: string, note: NotificationInit): Promise<void>;
+  notify(em: EntityManager, orgId: string, note: NotificationInit): Promise<void>;
 }
 
 /** A notification before it is sent: what happened, how much it matters, who is told, what it concerns. */

@@ -1,11 +1,11 @@
 import { Client, Connection } from '@temporalio/client';
 import { Redis } from 'ioredis';
-import { initOrm, schemaCheck } from '@vibetribe/database';
+import { initOrm, schemaCheck, startOutboxRelay } from '@vibetribe/database';
 import { connectEventBus, pingEventBus } from '@vibetribe/proto';
 import { createLogger, secretBoxFromEnv } from '@vibetribe/runtime';
 import type { GatewayDeps } from './context';
 import type { GatewayEnv } from './env';
-import { natsEventSink } from './lib/events';
+import { outboxEventSink } from './lib/events';
 import { buildMediaDeps } from './lib/media-deps';
 import { temporalScheduler } from './lib/scheduler';
 import { temporalProbe } from './lib/temporal-probe';
@@ -27,6 +27,8 @@ export async function buildDeps(
   const probe = temporalProbe(env.TEMPORAL_ADDRESS);
   const bus = await connectEventBus({ servers: env.NATS_URL, name: 'gateway', waitOnFirstConnect: true });
   const media = buildMediaDeps(env);
+  // A relay candidate, as in every worker: one at a time publishes the event outbox (README: Events).
+  const relay = startOutboxRelay({ orm, publish: (e) => bus.publishStored(e), logger });
   return {
     env,
     logger,
@@ -40,7 +42,7 @@ export async function buildDeps(
       env.TEMPORAL_TASK_QUEUE,
       env.MEDIA_WAIT_MS,
     ),
-    events: natsEventSink(bus, logger),
+    events: outboxEventSink,
     readiness: {
       nats: () => pingEventBus(bus.nc),
       temporal: probe.check,
@@ -51,6 +53,7 @@ export async function buildDeps(
     ops: { temporal: client, schedulePrefix: 'vt-' },
     async close() {
       await media.close();
+      await relay.stop();
       await bus.close().catch(() => undefined);
       await connection.close().catch(() => undefined);
       await probe.close().catch(() => undefined);

@@ -1,14 +1,14 @@
 import { Client, Connection } from '@temporalio/client';
 import { connectEventBus, pingEventBus } from '@vibetribe/proto';
-import { initOrm, pingDatabase, schemaCheck } from '@vibetribe/database';
+import { initOrm, outboxBacklog, pingDatabase, schemaCheck, startOutboxRelay } from '@vibetribe/database';
 import { createMediaStorage } from '@vibetribe/media-storage';
-import { createLogger, createMetrics, onShutdown, startOpsServer } from '@vibetribe/runtime';
+import { createLogger, createMetrics, onShutdown, outboxMetrics, startOpsServer } from '@vibetribe/runtime';
 import { mediaEnv } from './env';
 import { startMediaWorker } from './worker';
 
 /**
- * The media process: consumes the Bull media queue (metadata, renditions, status), publishes
- * `vt.<org>.media.status` and signals the workflows of the posts that wait for a medium.
+ * The media process: consumes the Bull media queue (metadata, renditions, status), writes
+ * `vt.<org>.media.status` to the event outbox and signals the workflows of the posts that wait for a medium.
  */
 async function main(): Promise<void> {
   const env = mediaEnv();
@@ -18,9 +18,12 @@ async function main(): Promise<void> {
   const connection = Connection.lazy({ address: env.TEMPORAL_ADDRESS, connectTimeout: 2000 });
   const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
   const registry = createMetrics('media');
+  outboxMetrics(registry, () => outboxBacklog(orm));
+  // A relay candidate, as in every gateway and worker: one at a time publishes the event outbox.
+  const relay = startOutboxRelay({ orm, publish: (e) => bus.publishStored(e), logger });
   const storage = createMediaStorage(env);
   const queue = await startMediaWorker(
-    { orm, storage, bus, temporal, logger, ffprobe: env.FFPROBE_PATH, ffmpeg: env.FFMPEG_PATH },
+    { orm, storage, temporal, logger, ffprobe: env.FFPROBE_PATH, ffmpeg: env.FFMPEG_PATH },
     {
       redisUrl: env.REDIS_URL,
       prefix: env.MEDIA_QUEUE_PREFIX,
@@ -48,6 +51,7 @@ async function main(): Promise<void> {
     { name: 'http', run: () => new Promise<void>((resolve) => server.close(() => resolve())) },
     { name: 'queue', run: () => queue.close() },
     { name: 'temporal', run: () => connection.close() },
+    { name: 'event-outbox', run: () => relay.stop() },
     { name: 'nats', run: () => bus.close() },
     { name: 'postgres', run: () => orm.close() },
   ]);

@@ -2,6 +2,7 @@ import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import {
   type EntityManager,
   type Media,
+  type OutboxEvent,
   runStatement,
   statement,
   WORKFLOW_POST_STATUSES,
@@ -9,7 +10,7 @@ import {
 import type { MediaStorage } from '@vibetribe/media-storage';
 import {
   create,
-  type EventBus,
+  eventRecord,
   MediaStatusChangedSchema,
   mediaSubject,
   timestampFromDate,
@@ -22,10 +23,10 @@ const POSTS_WAITING_FOR = statement(
   `SELECT id FROM posts WHERE media_ids @> jsonb_build_array(?::text) AND deleted_at IS NULL AND status = ANY(?)`,
 );
 
-/** Publishes `media-status-update` (vt.<org>.media.status); a repeat is stored once (the message id). */
-export async function publishMediaStatus(bus: EventBus, storage: MediaStorage, m: Media): Promise<void> {
+/** `vt.<org>.media.status` (realtime: `media-status-update`), for the outbox: written with the change. */
+export function mediaStatusEvent(storage: MediaStorage, m: Media): OutboxEvent {
   const thumbnail = m.variants.thumbnail ?? m.variants.poster;
-  await bus.publish(
+  return eventRecord(
     mediaSubject(m.organization.id, 'status'),
     MediaStatusChangedSchema,
     create(MediaStatusChangedSchema, {
@@ -41,7 +42,6 @@ export async function publishMediaStatus(bus: EventBus, storage: MediaStorage, m
       height: m.height ?? 0,
       durationS: m.durationS ?? 0,
     }),
-    `media:${m.id}:${m.status}`,
   );
 }
 

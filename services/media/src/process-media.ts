@@ -1,11 +1,10 @@
 import type { Client } from '@temporalio/client';
 import type { Job } from 'bull';
 import type { Logger } from 'pino';
-import { Media, type MikroORM } from '@vibetribe/database';
+import { enqueueEvents, Media, type MikroORM } from '@vibetribe/database';
 import { CloudinaryStorage, LocalStorage, type ProcessMediaJob } from '@vibetribe/media-storage';
-import type { EventBus } from '@vibetribe/proto';
 import { cloudRenditions } from './cloud-renditions';
-import { publishMediaStatus, signalWorkflows } from './notify';
+import { mediaStatusEvent, signalWorkflows } from './notify';
 import { MediaRejected, type Probed, probeImage, probeVideo } from './probe';
 import { imageRenditions, videoRenditions } from './renditions';
 
@@ -13,7 +12,6 @@ import { imageRenditions, videoRenditions } from './renditions';
 export interface ProcessDeps {
   orm: MikroORM;
   storage: LocalStorage | CloudinaryStorage;
-  bus: EventBus;
   temporal: Client;
   logger: Logger;
   ffprobe: string;
@@ -50,37 +48,42 @@ async function work(
   return { facts: { ...facts, codec: null }, variants };
 }
 
-/** Writes the outcome, but only over `processing`: a medium deleted meanwhile stays deleted. */
+/**
+ * Writes the outcome, but only over `processing` (a medium deleted meanwhile stays deleted), with its
+ * `media.status` event in the same transaction.
+ */
 async function settle(
   deps: ProcessDeps,
   id: string,
   change: Partial<Pick<Media, 'status' | 'width' | 'height' | 'durationS' | 'codec' | 'variants' | 'error'>>,
 ): Promise<Media | undefined> {
-  const em = deps.orm.em.fork();
-  const updated = await em.nativeUpdate(
-    Media,
-    { id, status: 'processing' },
-    { ...change, processedAt: new Date() },
-  );
-  return updated === 1 ? ((await em.findOne(Media, id)) ?? undefined) : undefined;
+  return deps.orm.em.fork().transactional(async (tx) => {
+    const updated = await tx.nativeUpdate(
+      Media,
+      { id, status: 'processing' },
+      { ...change, processedAt: new Date() },
+    );
+    const m = updated === 1 ? await tx.findOne(Media, id) : null;
+    if (m) await enqueueEvents(tx, [mediaStatusEvent(deps.storage, m)]);
+    return m ?? undefined;
+  });
 }
 
-/** Tells everyone a medium settled: the event, then the workflows of the posts that use it. */
-export async function announce(deps: ProcessDeps, m: Media): Promise<void> {
-  await publishMediaStatus(deps.bus, deps.storage, m);
+/** Tells the workflows of the posts that use a settled medium (its event was written with the change). */
+async function signalPosts(deps: ProcessDeps, m: Media): Promise<void> {
   await signalWorkflows(deps.orm.em.fork(), deps.temporal, m);
 }
 
 /** Marks a medium failed (if it still is processing) and says so. */
 export async function failMedia(deps: ProcessDeps, id: string, reason: string): Promise<boolean> {
   const m = await settle(deps, id, { status: 'failed', error: reason.slice(0, 2000) });
-  if (m) await announce(deps, m);
+  if (m) await signalPosts(deps, m);
   return !!m;
 }
 
 /**
  * The `process-media` job. Idempotent, so a retried or stalled job completes once: a medium already
- * settled is only announced again (the event is deduplicated by its id, signals are harmless), and
+ * settled only has its posts' workflows signalled again (its event committed with it; signals are harmless), and
  * renditions have fixed keys, so a second run overwrites what a killed one began. A file that cannot
  * be processed fails the medium at once; anything else throws, for Bull to retry with backoff.
  */
@@ -89,7 +92,7 @@ export async function processMedia(deps: ProcessDeps, job: Job<ProcessMediaJob>)
   const m = await deps.orm.em.fork().findOne(Media, mediaId);
   if (!m) return 'gone';
   if (m.status !== 'processing') {
-    await announce(deps, m);
+    await signalPosts(deps, m);
     return 'settled-before';
   }
   let result: Awaited<ReturnType<typeof work>>;
@@ -120,6 +123,6 @@ export async function processMedia(deps: ProcessDeps, job: Job<ProcessMediaJob>)
       );
     return 'gone';
   }
-  await announce(deps, settled);
+  await signalPosts(deps, settled);
   return 'ready';
 }

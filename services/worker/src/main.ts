@@ -1,12 +1,20 @@
 import { Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { natsPostEvents, temporalRequestRefresh } from '@vibetribe/activities';
-import { initOrm, pendingMigrations, PendingMigrationsError, pingDatabase } from '@vibetribe/database';
+import { temporalRequestRefresh } from '@vibetribe/activities';
+import {
+  initOrm,
+  outboxBacklog,
+  pendingMigrations,
+  PendingMigrationsError,
+  pingDatabase,
+  startOutboxRelay,
+} from '@vibetribe/database';
 import { connectEventBus, pingEventBus } from '@vibetribe/proto';
 import {
   createLogger,
   createMetrics,
   onShutdown,
+  outboxMetrics,
   secretBoxFromEnv,
   startOpsServer,
 } from '@vibetribe/runtime';
@@ -45,7 +53,6 @@ async function main(): Promise<void> {
     // A 401 asks the account's token workflow (on this worker's queue) for a fresh token.
     requestRefresh: temporalRequestRefresh(client, env.TEMPORAL_TASK_QUEUE),
     secrets: secretBoxFromEnv(),
-    events: natsPostEvents(bus),
     logger,
     mediaUrl: mediaUrls(storage),
   };
@@ -66,6 +73,10 @@ async function main(): Promise<void> {
     { connection, namespace: env.TEMPORAL_NAMESPACE, periodic },
     { taskQueue: env.PERIODIC_TASK_QUEUE, ...bundle, shutdownGraceTime: env.WORKER_SHUTDOWN_GRACE_MS },
   );
+  // A relay candidate, as in every gateway: one at a time publishes the event outbox (README: Events).
+  const relay = startOutboxRelay({ orm, publish: (e) => bus.publishStored(e), logger });
+  const registry = createMetrics('worker');
+  outboxMetrics(registry, () => outboxBacklog(orm));
   const polling = (w: typeof worker) => () =>
     w.getState() === 'RUNNING' ? Promise.resolve() : Promise.reject(new Error(`worker is ${w.getState()}`));
 
@@ -73,7 +84,7 @@ async function main(): Promise<void> {
     service: 'worker',
     host: env.HOST,
     port: env.WORKER_PORT,
-    registry: createMetrics('worker'),
+    registry,
     checks: {
       postgres: () => pingDatabase(orm),
       nats: () => pingEventBus(bus.nc),
@@ -101,6 +112,7 @@ async function main(): Promise<void> {
     },
     { name: 'ops-server', run: () => new Promise((resolve) => server.close(resolve)) },
     { name: 'media-queue', run: () => periodic.close() },
+    { name: 'event-outbox', run: () => relay.stop() },
     { name: 'nats', run: () => bus.close() },
     { name: 'temporal', run: () => connection.close() },
     { name: 'database', run: () => orm.close() },

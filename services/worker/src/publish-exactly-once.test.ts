@@ -34,7 +34,6 @@ describe('effectively-once publishing through the ledger', () => {
       orm: h.orm,
       connectors: {},
       secrets: h.secrets,
-      events: { statusChanged: () => Promise.resolve(), notify: () => Promise.resolve() },
       logger: { info: () => undefined, warn: () => undefined } as never,
     });
     const out = await again.publishTarget({

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { enqueueEvents, type OutboxEvent } from '@vibetribe/database';
 import {
   create,
-  type EventBus,
+  eventRecord,
   notificationSubject,
   NotificationSchema,
   NotificationSeverity,
@@ -14,8 +15,7 @@ import {
   timestampFromDate,
   timestampNow,
 } from '@vibetribe/proto';
-import type { Logger } from 'pino';
-import type { EventSink, NotificationInit } from '../context';
+import type { EventSink, NotificationInit, PostEventName } from '../context';
 import type { presentPost } from '../routes/posts/presenters';
 
 type PresentedPost = ReturnType<typeof presentPost>;
@@ -35,99 +35,74 @@ const targetsOf = (p: PresentedPost) =>
     }),
   );
 
-/**
- * Publishes post events on NATS after their transaction committed. The row and the audit trail are the
- * record; an event that cannot be sent is logged, never turned into a failed request.
- */
-export function natsEventSink(bus: EventBus, logger: Logger): EventSink {
-  return {
-    async post(orgId, event, payload) {
-      const p = payload as unknown as PresentedPost;
-      const common = { postId: p.id, organizationId: orgId, version: p.version, occurredAt: timestampNow() };
-      const scheduledAt = p.scheduled_at ? { scheduledAt: timestampFromDate(new Date(p.scheduled_at)) } : {};
-      const msgId = `${p.id}:${event}:${p.version}:${p.status}`;
-      try {
-        switch (event) {
-          case 'created':
-            await bus.publish(
-              postSubject(orgId, 'created'),
-              PostCreatedSchema,
-              create(PostCreatedSchema, {
-                ...common,
-                ...scheduledAt,
-                status: p.status,
-                authorId: p.author_id ?? '',
-                actor: p.author_id ?? '',
-                targets: targetsOf(p),
-              }),
-              msgId,
-            );
-            break;
-          case 'updated':
-            await bus.publish(
-              postSubject(orgId, 'updated'),
-              PostUpdatedSchema,
-              create(PostUpdatedSchema, {
-                ...common,
-                ...scheduledAt,
-                status: p.status,
-                targets: targetsOf(p),
-              }),
-              msgId,
-            );
-            break;
-          case 'deleted':
-            await bus.publish(
-              postSubject(orgId, 'deleted'),
-              PostDeletedSchema,
-              create(PostDeletedSchema, common),
-              msgId,
-            );
-            break;
-          case 'status':
-            await bus.publish(
-              postSubject(orgId, 'status'),
-              PostStatusChangedSchema,
-              create(PostStatusChangedSchema, {
-                ...common,
-                ...scheduledAt,
-                status: p.status,
-                targets: targetsOf(p),
-                reason: 'requested',
-              }),
-              msgId,
-            );
-            break;
-        }
-      } catch (err) {
-        logger.warn({ err, postId: p.id, event }, 'post event not published');
-      }
-    },
-    async notify(orgId, note) {
-      const id = randomUUID();
-      try {
-        await bus.publish(
-          notificationSubject(orgId, 'created'),
-          NotificationSchema,
-          create(NotificationSchema, {
-            notificationId: id,
-            organizationId: orgId,
-            kind: note.kind,
-            severity: SEVERITIES[note.severity],
-            text: note.text,
-            userIds: note.userIds,
-            postIds: note.postIds ?? [],
-            accountId: note.accountId ?? '',
-            occurredAt: timestampNow(),
-          }),
-          `notification:${id}`,
-        );
-      } catch (err) {
-        logger.warn({ err, kind: note.kind }, 'notification not published');
-      }
-    },
-  };
+/** A post event, built from the post as the API presents it. */
+function postEvent(orgId: string, event: PostEventName, p: PresentedPost): OutboxEvent {
+  const common = { postId: p.id, organizationId: orgId, version: p.version, occurredAt: timestampNow() };
+  const scheduledAt = p.scheduled_at ? { scheduledAt: timestampFromDate(new Date(p.scheduled_at)) } : {};
+  const subject = postSubject(orgId, event);
+  switch (event) {
+    case 'created':
+      return eventRecord(
+        subject,
+        PostCreatedSchema,
+        create(PostCreatedSchema, {
+          ...common,
+          ...scheduledAt,
+          status: p.status,
+          authorId: p.author_id ?? '',
+          actor: p.author_id ?? '',
+          targets: targetsOf(p),
+        }),
+      );
+    case 'updated':
+      return eventRecord(
+        subject,
+        PostUpdatedSchema,
+        create(PostUpdatedSchema, { ...common, ...scheduledAt, status: p.status, targets: targetsOf(p) }),
+      );
+    case 'deleted':
+      return eventRecord(subject, PostDeletedSchema, create(PostDeletedSchema, common));
+    case 'status':
+      return eventRecord(
+        subject,
+        PostStatusChangedSchema,
+        create(PostStatusChangedSchema, {
+          ...common,
+          ...scheduledAt,
+          status: p.status,
+          targets: targetsOf(p),
+          reason: 'requested',
+        }),
+      );
+  }
 }
+
+/**
+ * Writes the gateway's events to the outbox in the request's transaction: they go out (through the
+ * relay) if and only if the change commits, and a NATS outage never fails a request.
+ */
+export const outboxEventSink: EventSink = {
+  post: (em, orgId, event, payload) =>
+    enqueueEvents(em, [postEvent(orgId, event, payload as unknown as PresentedPost)]),
+  notify: (em, orgId, note) =>
+    enqueueEvents(em, [
+      eventRecord(
+        notificationSubject(orgId, 'created'),
+        NotificationSchema,
+        create(NotificationSchema, {
+          notificationId: randomUUID(),
+          organizationId: orgId,
+          kind: note.kind,
+          severity: SEVERITIES[note.severity],
+          text: note.text,
+          userIds: note.userIds,
+          postIds: note.postIds ?? [],
+          accountId: note.accountId ?? '',
+          occurredAt: timestampNow(),
+        }),
+      ),
+    ]),
+};
 
 const SEVERITIES: Record<NotificationInit['severity'], NotificationSeverity> = {
   info: NotificationSeverity.INFO,

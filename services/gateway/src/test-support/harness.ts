@@ -3,14 +3,14 @@ import { koaHandler } from '@vibetribe/runtime';
 import { createServer, type Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { Redis } from 'ioredis';
-import { initOrm } from '@vibetribe/database';
+import { initOrm, startOutboxRelay } from '@vibetribe/database';
 import { connectEventBus, pingEventBus } from '@vibetribe/proto';
 import { createLogger, createSecretBox } from '@vibetribe/runtime';
 import { testTokenConfig } from '@vibetribe/testing';
 import { createApp } from '../app';
 import type { GatewayDeps } from '../context';
 import { gatewayEnv } from '../env';
-import { natsEventSink } from '../lib/events';
+import { outboxEventSink } from '../lib/events';
 import { buildMediaDeps } from '../lib/media-deps';
 import { temporalScheduler } from '../lib/scheduler';
 import { temporalProbe } from '../lib/temporal-probe';
@@ -72,6 +72,7 @@ export async function startTestGateway(
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
   const probe = temporalProbe(opts.temporalAddress ?? env.TEMPORAL_ADDRESS);
   const bus = await connectEventBus({ servers: env.NATS_URL, name: 'gateway-test' });
+  const relay = startOutboxRelay({ orm, publish: (e) => bus.publishStored(e), logger });
   const taskQueue = env.TEMPORAL_TASK_QUEUE;
   const media = buildMediaDeps(env);
   const deps: GatewayDeps = {
@@ -82,7 +83,7 @@ export async function startTestGateway(
     tokens: env.jwt,
     secrets: createSecretBox(env.ENCRYPTION_KEY),
     scheduler: temporalScheduler(client, env.TEMPORAL_DEADLINE_MS, taskQueue, env.MEDIA_WAIT_MS),
-    events: natsEventSink(bus, logger),
+    events: outboxEventSink,
     readiness: {
       nats: () => pingEventBus(bus.nc),
       temporal: probe.check,
@@ -135,6 +136,7 @@ export async function startTestGateway(
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await relay.stop();
       await bus.close();
       await connection.close();
       await probe.close();

@@ -6,7 +6,15 @@ import { Readable } from 'node:stream';
 import { Client, Connection } from '@temporalio/client';
 import type { Queue } from 'bull';
 import pino from 'pino';
-import { initOrm, Media, type MikroORM, Organization, Post, User } from '@vibetribe/database';
+import {
+  initOrm,
+  Media,
+  type MikroORM,
+  Organization,
+  Post,
+  startOutboxRelay,
+  User,
+} from '@vibetribe/database';
 import {
   createMediaQueue,
   createMediaStorage,
@@ -55,13 +63,18 @@ export async function mediaWorld(overrides: Record<string, string> = {}): Promis
   });
   const orm = await initOrm(env.DATABASE_URL);
   const bus = await connectEventBus({ servers: env.NATS_URL, name: 'media-test' });
+  // A relay candidate, as in the services: the media events reach NATS through the outbox.
+  const relay = startOutboxRelay({
+    orm,
+    publish: (e) => bus.publishStored(e),
+    logger: pino({ level: 'silent' }),
+  });
   const connection = Connection.lazy({ address: env.TEMPORAL_ADDRESS, connectTimeout: 2000 });
   const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
   const storage = createMediaStorage(env) as LocalStorage;
   const deps = {
     orm,
     storage,
-    bus,
     temporal,
     logger: pino({ level: 'silent' }),
     ffprobe: env.FFPROBE_PATH,
@@ -139,6 +152,7 @@ export async function mediaWorld(overrides: Record<string, string> = {}): Promis
       await producer.close().catch(() => undefined);
       await orm.em.fork().nativeDelete(Organization, { id: org.id });
       await orm.em.fork().nativeDelete(User, { id: user.id });
+      await relay.stop();
       await bus.close();
       await connection.close();
       await orm.close();

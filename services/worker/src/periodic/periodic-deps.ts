@@ -39,7 +39,7 @@ function mediaFiles(env: WorkerEnv, storage: MediaStorage): MediaFiles {
  */
 export function buildPeriodicDeps(
   env: WorkerEnv,
-  base: Pick<ActivityDeps, 'orm' | 'connectors' | 'secrets' | 'events' | 'logger'>,
+  base: Pick<ActivityDeps, 'orm' | 'connectors' | 'secrets' | 'logger'>,
   temporal: Client,
   bus: EventBus,
   // The worker's one media store (main.ts shares it with the publish activities' media URLs).

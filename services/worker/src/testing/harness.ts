@@ -1,13 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
-import {
-  natsPostEvents,
-  type PostEvents,
-  type PostStatusChangedInit,
-  temporalRequestRefresh,
-} from '@vibetribe/activities';
-import { initOrm, type MikroORM } from '@vibetribe/database';
+import { temporalRequestRefresh } from '@vibetribe/activities';
+import { initOrm, type MikroORM, startOutboxRelay } from '@vibetribe/database';
 import { startXEmulator, type XEmulator } from '@vibetribe/emulators';
 import { connectEventBus, type EventBus } from '@vibetribe/proto';
 import { createLogger, createSecretBox, type SecretBox } from '@vibetribe/runtime';
@@ -32,7 +27,7 @@ export const X_TEST_CLIENT = (url: string): XOAuthConfig => ({
   oauth: { clientId: 'vt-test', clientSecret: 'vt-test-secret' },
 });
 
-/** A test file's world: real Postgres, NATS and Temporal dev server, an X emulator, a worker on its own queue. */
+/** A test file's world: real Postgres, NATS (with an outbox relay) and Temporal dev server, an X emulator, a worker on its own queue. */
 export interface Harness {
   orm: MikroORM;
   emulator: XEmulator;
@@ -40,8 +35,6 @@ export interface Harness {
   bus: EventBus;
   secrets: SecretBox;
   taskQueue: string;
-  /** Every status event the activities published (they also went to NATS). */
-  events: PostStatusChangedInit[];
   seed(opts: { text?: string; scheduledAt: Date | null; targets?: number }): Promise<SeededPost>;
   start(
     post: SeededPost,
@@ -62,15 +55,9 @@ export async function startHarness(opts: { worker?: boolean; xOAuth?: boolean } 
   const client = new Client({ connection: await Connection.connect({ address }) });
   const secrets = createSecretBox(process.env.ENCRYPTION_KEY ?? '');
   const taskQueue = `vt-test-${randomUUID()}`;
-  const events: PostStatusChangedInit[] = [];
-  const nats = natsPostEvents(bus);
-  const recorder: PostEvents = {
-    notify: (note) => nats.notify(note),
-    statusChanged: async (event, msgId) => {
-      events.push(event);
-      await nats.statusChanged(event, msgId);
-    },
-  };
+  const logger = createLogger('worker-test', process.env.LOG_LEVEL ?? 'silent');
+  // A relay candidate, as in the worker process: the activities' events reach NATS through the outbox.
+  const relay = startOutboxRelay({ orm, publish: (e) => bus.publishStored(e), logger });
 
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
@@ -85,8 +72,7 @@ export async function startHarness(opts: { worker?: boolean; xOAuth?: boolean } 
       // A 401 asks the account's token workflow, on this harness's queue.
       requestRefresh: temporalRequestRefresh(client, taskQueue),
       secrets,
-      events: recorder,
-      logger: createLogger('worker-test', process.env.LOG_LEVEL ?? 'silent'),
+      logger,
     };
     // The ORM's default pool is 10; each publish holds two connections, so 2 activity and 2 local
     // activity slots cannot deadlock it. The workflows are the bundle `npm run build` wrote.
@@ -104,7 +90,6 @@ export async function startHarness(opts: { worker?: boolean; xOAuth?: boolean } 
     bus,
     secrets,
     taskQueue,
-    events,
     seed: (seedOpts) => seedXPost(orm, secrets, emulator, seedOpts),
     start: (post, extra = {}) => {
       const input: PublishPostInput = {
@@ -132,6 +117,7 @@ export async function startHarness(opts: { worker?: boolean; xOAuth?: boolean } 
       await running;
       await connection?.close();
       await client.connection.close();
+      await relay.stop();
       await bus.close();
       await emulator.close();
       await orm.close();

@@ -1,5 +1,4 @@
 import { NativeConnection, type Worker } from '@temporalio/worker';
-import { natsPostEvents } from '@vibetribe/activities';
 import { initOrm, type MikroORM } from '@vibetribe/database';
 import { createLogger } from '@vibetribe/runtime';
 import { createConnectors } from '../connectors';
@@ -32,7 +31,6 @@ export async function startMainWorker(h: Harness, address: string): Promise<Main
         orm,
         connectors: createConnectors(env),
         secrets: h.secrets,
-        events: natsPostEvents(h.bus),
         logger: createLogger('worker-test', env.LOG_LEVEL),
       },
     },

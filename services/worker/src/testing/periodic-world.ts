@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NativeConnection, type Worker } from '@temporalio/worker';
-import { natsPostEvents, type PeriodicDeps } from '@vibetribe/activities';
+import type { PeriodicDeps } from '@vibetribe/activities';
 import { initOrm, migrate } from '@vibetribe/database';
 import { createLogger } from '@vibetribe/runtime';
 import { type PeriodicJobName, PERIODIC_JOB_NAMES, periodicScheduleId } from '@vibetribe/workflows';
@@ -60,7 +60,6 @@ export async function startPeriodicWorld(
     orm: h.orm,
     connectors: createConnectors(env),
     secrets: h.secrets,
-    events: natsPostEvents(h.bus),
     logger,
   };
   const built = buildPeriodicDeps(env, activities, h.client, h.bus);

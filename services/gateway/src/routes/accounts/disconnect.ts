@@ -27,13 +27,14 @@ export interface Disconnected {
  * Disconnects an account and keeps its history: the account is marked `disconnected` (its tokens
  * wiped), every target on it whose platform call has not begun is `cancelled` with the reason
  * `account_disconnected`, and a post left with no live target is cancelled and its workflow told.
- * Published targets, their ledger rows and the posts' timelines stay. The posts are locked as the
+ * Published targets, their ledger rows and the posts' timelines stay; the events are written with the
+ * change. The posts are locked as the
  * publishing activities lock them, so a target's attempt either began its call first or finds it
  * cancelled. Already disconnected: nothing to do.
  */
 export async function disconnectAccount(
   em: EntityManager,
-  deps: Pick<GatewayDeps, 'scheduler'>,
+  deps: Pick<GatewayDeps, 'scheduler' | 'events'>,
   userId: string,
   orgId: string,
   accountId: string,
@@ -90,7 +91,9 @@ export async function disconnectAccount(
     ? await em.find(Membership, { organization: orgId, user: { $in: authors } })
     : [];
   const recipients = [...new Set([...admins, ...members].map((m) => m.user.id))];
-  return { account, posts, recipients };
+  const done = { account, posts, recipients };
+  await writeDisconnectEvents(em, deps, orgId, done);
+  return done;
 }
 
 /** A workflow already closed (its post ended, or its retry window passed) needs no cancel. */
@@ -98,15 +101,16 @@ function ignoreMissing(err: unknown): void {
   if (!(err instanceof WorkflowNotFoundError)) throw err;
 }
 
-/** The events of a committed disconnect: each affected post's status, and one notification. */
-export async function announceDisconnect(
+/** The events of a disconnect, in its transaction: each affected post's status, and one notification. */
+async function writeDisconnectEvents(
+  em: EntityManager,
   deps: Pick<GatewayDeps, 'events'>,
   orgId: string,
   done: Disconnected,
 ): Promise<void> {
-  for (const post of done.posts) await deps.events.post(orgId, 'status', presentPost(post));
+  for (const post of done.posts) await deps.events.post(em, orgId, 'status', presentPost(post));
   const cancelled = done.posts.filter((p) => p.status === 'cancelled').length;
-  await deps.events.notify(orgId, {
+  await deps.events.notify(em, orgId, {
     kind: 'account_disconnected',
     severity: 'warning',
     text:

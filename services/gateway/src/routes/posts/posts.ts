@@ -64,14 +64,13 @@ export function postRoutes(deps: GatewayDeps): Router<AppState> {
         ctx,
         async (em) => {
           const post = await createPost(em, deps, membership, ctx.state.user!.id, body);
-          return { status: 201, body: presentPost(post) };
+          const presented = presentPost(post);
+          await deps.events.post(em, membership.organization.id, 'created', presented);
+          return { status: 201, body: presented };
         },
         // The organization acted in, named or implied: the same key in another one is a new post.
         { organizationId: membership.organization.id },
       );
-      if (!ctx.response.get('Idempotent-Replayed') && ctx.status === 201) {
-        await deps.events.post(membership.organization.id, 'created', ctx.body as Record<string, unknown>);
-      }
     },
   });
 
@@ -172,11 +171,12 @@ export function postRoutes(deps: GatewayDeps): Router<AppState> {
       },
       handler: async (ctx) => {
         const input = ctx.state.input as { params: { id: string }; body?: z.output<typeof UpdatePostBody> };
-        const post = await ctx.state.em.transactional((em) =>
-          run(em, deps, ctx.state.user!.id, input.params.id, input.body!),
-        );
-        const body = presentPost(post);
-        await deps.events.post(post.organization.id, event, body);
+        const body = await ctx.state.em.transactional(async (em) => {
+          const post = await run(em, deps, ctx.state.user!.id, input.params.id, input.body!);
+          const presented = presentPost(post);
+          await deps.events.post(em, post.organization.id, event, presented);
+          return presented;
+        });
         ctx.status = status;
         if (status !== 204) ctx.body = body;
       },
