@@ -1,4 +1,6 @@
 import { Organization, SocialAccount } from '@vibetribe/database';
+import { connectEventBus, decodeEvent, EVENT_STREAM, PostCreatedSchema } from '@vibetribe/proto';
+import { waitUntil } from '@vibetribe/testing';
 import { startTestGateway, type TestGateway } from '../../test-support/harness';
 
 let gw: TestGateway;
@@ -431,6 +433,28 @@ describe('Temporal down', () => {
       expect(res.body.type).toMatch(/dependency-unavailable$/);
       const list = await down.api('GET', '/api/v1/posts', { token: u.token });
       expect(list.body.data).toHaveLength(0);
+      // Nor any event: a draft made next is the organization's first (the outbox sends in id order).
+      const draft = await down.api('POST', '/api/v1/posts', {
+        token: u.token,
+        body: { content: 'a draft', target_account_ids: [acc] },
+      });
+      expect(draft.status).toBe(201);
+      const bus = await connectEventBus({ servers: down.deps.env.NATS_URL });
+      try {
+        const jsm = await bus.nc.jetstreamManager();
+        await waitUntil(async () => {
+          const info = await jsm.streams.info(EVENT_STREAM, { subjects_filter: `vt.${u.orgId}.>` });
+          return Object.keys(info.state.subjects ?? {}).length > 0;
+        });
+        const first = await jsm.streams.getMessage(EVENT_STREAM, {
+          last_by_subj: `vt.${u.orgId}.post.created`,
+        });
+        const info = await jsm.streams.info(EVENT_STREAM, { subjects_filter: `vt.${u.orgId}.>` });
+        expect(info.state.subjects).toEqual({ [`vt.${u.orgId}.post.created`]: 1 });
+        expect(decodeEvent(PostCreatedSchema, first.data).postId).toBe(draft.body.id);
+      } finally {
+        await bus.close();
+      }
     } finally {
       await down.close();
     }
