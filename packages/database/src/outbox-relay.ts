@@ -93,7 +93,7 @@ interface Listener {
 interface PgClient {
   query(text: string): Promise<unknown>;
   on(event: 'notification' | 'error' | 'end', cb: () => void): void;
-  removeAllListeners(event: string): void;
+  removeListener(event: 'notification' | 'error' | 'end', cb: () => void): void;
 }
 
 async function listen(orm: MikroORM, wake: () => void, lost: () => void): Promise<Listener> {
@@ -102,21 +102,27 @@ async function listen(orm: MikroORM, wake: () => void, lost: () => void): Promis
     releaseConnection(c: PgClient): Promise<void>;
   };
   const conn = await client.acquireConnection();
-  conn.on('notification', wake);
-  conn.on('error', lost);
-  conn.on('end', lost);
+  const handlers = [
+    ['notification', wake],
+    ['error', lost],
+    ['end', lost],
+  ] as const;
+  for (const [event, cb] of handlers) conn.on(event, cb);
+  // Back to the pool without our handlers: its next user's failures are not this listener's.
+  const release = async () => {
+    for (const [event, cb] of handlers) conn.removeListener(event, cb);
+    await client.releaseConnection(conn);
+  };
   try {
     await conn.query(`LISTEN ${OUTBOX_CHANNEL}`);
   } catch (err) {
-    conn.removeAllListeners('notification');
-    await client.releaseConnection(conn);
+    await release();
     throw err;
   }
   return {
     async release() {
-      conn.removeAllListeners('notification');
       await conn.query(`UNLISTEN ${OUTBOX_CHANNEL}`).catch(() => undefined);
-      await client.releaseConnection(conn);
+      await release();
     },
   };
 }
@@ -142,10 +148,12 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
     woken = true;
     alarm?.();
   };
+  // A listener's connection that died is dropped, and the loop comes round at once to listen again.
   const lost = () => {
     const gone = listener;
     listener = undefined;
     void gone?.release().catch(() => undefined);
+    wake();
   };
   const ensureListener = () => {
     if (listener || listening || stopped) return;
@@ -153,6 +161,8 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
       .then((l) => {
         if (stopped) return l.release();
         listener = l;
+        // What was written before the LISTEN took effect woke nobody: look now.
+        wake();
       })
       .catch(() => undefined)
       .finally(() => {

@@ -22,6 +22,7 @@ import {
   PostStatusChangedSchema,
 } from '@vibetribe/proto';
 import { createLogger } from '@vibetribe/runtime';
+import { startPrivatePostgres } from './testing/private-postgres';
 import { type PrivateServer, privateNats, waitUntil } from '@vibetribe/testing';
 
 jest.setTimeout(90_000);
@@ -163,5 +164,35 @@ test('while NATS is down the events wait in the outbox; once it is back they go 
     expect(await stored(org)).toEqual({ versions: range(1, 12), count: 12 });
   } finally {
     await relay.stop();
+  }
+});
+
+test('a PostgreSQL restart: the relay backs off, listens again, and what is written after goes out', async () => {
+  const pg = await startPrivatePostgres();
+  const own = await initOrm(pg.url);
+  const org = randomUUID();
+  const write = async (version: number) => {
+    const message = create(PostStatusChangedSchema, { postId: org, organizationId: org, version });
+    await own.em
+      .fork()
+      .transactional((tx) =>
+        enqueueEvents(tx, [eventRecord(postSubject(org, 'status'), PostStatusChangedSchema, message)]),
+      );
+  };
+  // A long poll: only the notification (on a LISTEN made again after the restart) can wake it soon.
+  const relay = startOutboxRelay({ orm: own, publish: (e) => bus.publishStored(e), logger, pollMs: 60_000 });
+  try {
+    await migrate(own);
+    await write(1);
+    await waitUntil(async () => (await stored(org)).count === 1, 20_000, 'the first event');
+    await pg.stop('fast');
+    await pg.start();
+    await waitUntil(() => write(2).then(() => true), 20_000, 'PostgreSQL back');
+    await waitUntil(async () => (await stored(org)).count === 2, 40_000, 'the event written after');
+    expect(await stored(org)).toEqual({ versions: [1, 2], count: 2 });
+  } finally {
+    await relay.stop();
+    await own.close();
+    await pg.dispose();
   }
 });
