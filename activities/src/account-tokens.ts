@@ -5,7 +5,7 @@ import { isPlatformError } from '@vibetribe/platforms';
 import { decryptAccountTokens, encryptAccountTokens } from '@vibetribe/runtime';
 import type { AccountTokenActivities, RefreshOutcome } from '@vibetribe/workflows';
 import type { ActivityDeps } from './deps';
-import { announceReconnectNeeded } from './reconnect';
+import { enqueueReconnectNeeded } from './reconnect';
 
 /** A token's fingerprint: what a `refreshNow` names the token that met a 401 by (never the token). */
 export const tokenFingerprint = (accessToken: string) =>
@@ -87,6 +87,7 @@ export function createAccountTokenActivities(deps: ActivityDeps): AccountTokenAc
         } catch (err) {
           if (!isPlatformError(err) || err.kind !== 'auth') throw err;
           await runStatement(tx, FLAG_RECONNECT, [accountId]);
+          await enqueueReconnectNeeded(tx, { id: accountId, organizationId });
           return 'refused';
         }
         if (!fresh) return 'unavailable';
@@ -102,7 +103,6 @@ export function createAccountTokenActivities(deps: ActivityDeps): AccountTokenAc
         ]);
         return 'refreshed';
       });
-      if (outcome === 'refused') await announceReconnectNeeded(deps, { id: accountId, organizationId });
       deps.logger.info({ accountId, platform, outcome }, 'account token refresh');
       return outcome;
     },

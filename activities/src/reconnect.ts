@@ -1,5 +1,4 @@
 import { enqueueEvents, type EntityManager, runStatement, statement } from '@vibetribe/database';
-import type { ActivityDeps } from './deps';
 import { notificationEvent } from './events';
 
 /** Who is told, and about which posts: the organization's owners and admins, and the authors of upcoming posts on the account who are still members. */
@@ -44,16 +43,4 @@ export async function enqueueReconnectNeeded(
     accountId: account.id,
   });
   await enqueueEvents(tx, [note]);
-}
-
-/** `enqueueReconnectNeeded` in a transaction of its own, for a caller whose change already committed. */
-export async function announceReconnectNeeded(
-  deps: Pick<ActivityDeps, 'orm' | 'logger'>,
-  account: { id: string; organizationId: string },
-): Promise<void> {
-  try {
-    await deps.orm.em.fork().transactional((tx) => enqueueReconnectNeeded(tx, account));
-  } catch (err) {
-    deps.logger.warn({ err, accountId: account.id }, 'reconnect notification not written');
-  }
 }

@@ -18,11 +18,11 @@ describe('worker env', () => {
       ...base,
       WORKER_MAX_CONCURRENT_ACTIVITIES: '20',
       WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: '10',
-      DATABASE_POOL_MAX: '30',
+      DATABASE_POOL_MAX: '32',
     };
     expect(() => loadWorkerEnv(env)).toThrow(EnvError);
-    expect(() => loadWorkerEnv(env)).toThrow(/DATABASE_POOL_MAX: must be at least 31/);
-    expect(loadWorkerEnv({ ...env, DATABASE_POOL_MAX: '31' }).DATABASE_POOL_MAX).toBe(31);
+    expect(() => loadWorkerEnv(env)).toThrow(/DATABASE_POOL_MAX: must be at least 33/);
+    expect(loadWorkerEnv({ ...env, DATABASE_POOL_MAX: '33' }).DATABASE_POOL_MAX).toBe(33);
   });
   test('every bad key is named at once', () => {
     expect(() => loadWorkerEnv({ ENCRYPTION_KEY: 'short', WORKER_PORT: 'x' })).toThrow(
