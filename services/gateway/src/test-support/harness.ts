@@ -3,7 +3,7 @@ import { koaHandler } from '@vibetribe/runtime';
 import { createServer, type Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { Redis } from 'ioredis';
-import { initOrm, startOutboxRelay } from '@vibetribe/database';
+import { initOrm, type OutboxRelay, startOutboxRelay } from '@vibetribe/database';
 import { connectEventBus, pingEventBus } from '@vibetribe/proto';
 import { createLogger, createSecretBox } from '@vibetribe/runtime';
 import { testTokenConfig } from '@vibetribe/testing';
@@ -27,6 +27,8 @@ export interface TestGateway {
   url: string;
   deps: GatewayDeps;
   taskQueue: string;
+  /** The harness's outbox relay candidate (it holds a pooled connection for LISTEN while it runs). */
+  relay: OutboxRelay;
   api<T = any>(
     method: string,
     path: string,
@@ -118,6 +120,7 @@ export async function startTestGateway(
     url,
     deps,
     taskQueue,
+    relay,
     api,
     async register(name = 'Test User', email = `u-${randomUUID()}@example.test`) {
       const res = await api('POST', '/api/v1/auth/register', {
