@@ -61,6 +61,18 @@ describe('methods and paths', () => {
       'OPTIONS',
       'PUT',
     ]);
+    // Beside a router's own middleware (posts/changes, media) too.
+    for (const [path, allow] of [
+      [`/api/v1/media/${randomUUID()}`, 'DELETE, GET, HEAD, OPTIONS'],
+      ['/api/v1/posts/changes', 'GET, HEAD, OPTIONS'],
+    ]) {
+      const res = await gw.api('OPTIONS', path!);
+      expect({ path, status: res.status }).toEqual({ path, status: 204 });
+      expect({ path, allow: res.headers.get('allow')!.split(', ').sort().join(', ') }).toEqual({
+        path,
+        allow,
+      });
+    }
     // An unknown path stays a 404, whatever the method.
     expect((await send('TRACE', '/api/v1/nope', owner.token)).status).toBe(404);
   });

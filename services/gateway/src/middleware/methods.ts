@@ -15,9 +15,11 @@ export function allowedMethods(router: Router<AppState>): Middleware<AppState> {
     const matched = router.match(ctx.path, ctx.method);
     // A route ran and found nothing (an unknown docs asset): a 404, not a method problem.
     if (matched.route) return;
+    // Routes only: a router's own middleware (`router.use`) matches every path under it, with no methods.
+    const routes = matched.path.filter((layer) => layer.methods.length > 0);
     // A fixed path (`/media/stats`) is not also the parameter route beside it (`/media/:id`).
-    const fixed = matched.path.filter((layer) => layer.paramNames.length === 0);
-    const methods = new Set((fixed.length ? fixed : matched.path).flatMap((layer) => layer.methods));
+    const fixed = routes.filter((layer) => layer.paramNames.length === 0);
+    const methods = new Set((fixed.length ? fixed : routes).flatMap((layer) => layer.methods));
     if (methods.size === 0) return;
     methods.add('OPTIONS');
     const allow = [...methods].sort().join(', ');
