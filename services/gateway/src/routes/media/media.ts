@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import { Media, runStatement, statement } from '@vibetribe/database';
 import { limitOf, mediaJobId, MAX_FILES_PER_REQUEST, MEDIA_TYPES } from '@vibetribe/media-storage';
 import type { AppState, GatewayDeps } from '../../context';
-import { dependencyUnavailable, methodNotAllowed, unprocessable } from '../../errors';
+import { dependencyUnavailable, unprocessable } from '../../errors';
 import { actingOrg, namedOrg } from '../../lib/acting-org';
 import { routeGroup } from '../../lib/api';
 import { withDeadline } from '../../lib/deadline';
@@ -41,15 +41,6 @@ const queueCounts = (deps: GatewayDeps) =>
     throw dependencyUnavailable('redis');
   });
 
-/** The media paths without a parameter, with their methods. */
-const FIXED_PATHS: Record<string, string[]> = {
-  upload: ['POST'],
-  'upload-multiple': ['POST'],
-  'optimize-url': ['POST'],
-  stats: ['GET', 'HEAD'],
-  config: ['GET', 'HEAD'],
-};
-
 /** `/media`: streaming uploads, list, get, delete, optimized URLs, statistics and the upload rules. */
 export function mediaRoutes(deps: GatewayDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/media' });
@@ -57,13 +48,6 @@ export function mediaRoutes(deps: GatewayDeps): Router<AppState> {
   const tags = ['media'];
   const { storage } = deps.media;
   const present = (m: Media) => presentMedia(m, storage);
-  // `/media/stats` and the like are not ids: another method there is 405, not a 400 from `/:id`.
-  router.use(async (ctx, next) => {
-    const allowed = FIXED_PATHS[ctx.path.slice('/api/v1/media/'.length)];
-    if (allowed && ctx.method !== 'OPTIONS' && !allowed.includes(ctx.method))
-      throw methodNotAllowed([...allowed, 'OPTIONS'].sort().join(', '));
-    await next();
-  });
 
   route({
     method: 'post',

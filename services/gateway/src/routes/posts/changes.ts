@@ -1,7 +1,6 @@
 import Router from '@koa/router';
 import { type EntityManager, Post, runStatement, statement } from '@vibetribe/database';
 import type { AppState } from '../../context';
-import { methodNotAllowed } from '../../errors';
 import { actingOrg } from '../../lib/acting-org';
 import { routeGroup } from '../../lib/api';
 import type { z } from '../../lib/zod';
@@ -62,12 +61,6 @@ export async function postChanges(
 export function postChangeRoutes(): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/posts' });
   const route = routeGroup(router, '/api/v1/posts');
-  // `/posts/changes` is not an id: another method there is 405, not a 400 from `/posts/:id`.
-  router.use(async (ctx, next) => {
-    if (ctx.path === '/api/v1/posts/changes' && !['GET', 'HEAD', 'OPTIONS'].includes(ctx.method))
-      throw methodNotAllowed('GET, HEAD, OPTIONS');
-    await next();
-  });
   route({
     method: 'get',
     path: '/changes',
