@@ -41,6 +41,10 @@ describe('methods and paths', () => {
       ['PUT', '/api/v1/auth/login', 'OPTIONS, POST'],
       ['HEAD', '/api/v1/auth/login', 'OPTIONS, POST'],
       ['PROPFIND', '/api/v1/openapi.json', 'GET, HEAD, OPTIONS'],
+      // A fixed path beside a parameter route is not an id (not a 400 or 404 from `/:id`).
+      ['DELETE', '/api/v1/media/stats', 'GET, HEAD, OPTIONS'],
+      ['GET', '/api/v1/media/upload', 'OPTIONS, POST'],
+      ['PUT', '/api/v1/posts/changes', 'GET, HEAD, OPTIONS'],
     ];
     for (const [method, path, allow] of cases) {
       const res = await send(method, path, owner.token);
