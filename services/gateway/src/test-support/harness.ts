@@ -67,6 +67,15 @@ export async function startTestGateway(
   const orm = await initOrm(env.DATABASE_URL, { pool: { min: 0, max: env.DATABASE_POOL_MAX } });
   const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   redis.on('error', () => undefined);
+  // Commands are not queued while it connects (enableOfflineQueue: false): hand tests a connected
+  // client, waiting a bounded time so a test that starts with Redis down still starts.
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 5000);
+    redis.once('ready', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
   const connection = Connection.lazy({
     address: opts.temporalAddress ?? env.TEMPORAL_ADDRESS,
     connectTimeout: 1000,
