@@ -79,6 +79,26 @@ start_service() {
   echo $! >"$(pidfile "$svc")"
 }
 
+# metadata_written: the database holds the cluster's metadata record (the first server process writes it).
+metadata_written() {
+  [ "$(PGDATABASE="$VT_TC_DB" psql -X -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" -tAc "SELECT count(*) FROM cluster_metadata_info")" -gt 0 ]
+}
+
+# Every server process writes the cluster metadata record when the database has none, as an insert that
+# only one can win: the others exit ("failed to initialize current cluster metadata"). On a new database,
+# start one process alone and wait for its record before the rest.
+first_start() {
+  local first="$1"
+  metadata_written && return 0
+  start_service "$first"
+  local deadline=$((SECONDS + 60))
+  until metadata_written; do
+    running "$first" || die "temporal $first exited; the end of its log ($TC_DIR/logs/$first.log): $(tail -c 600 "$TC_DIR/logs/$first.log")"
+    [ "$SECONDS" -lt "$deadline" ] || die "temporal $first wrote no cluster metadata within 60s; see $TC_DIR/logs/$first.log"
+    sleep 0.3
+  done
+}
+
 register() {
   local cli=("$TEMPORAL_CLI_PATH" --address "$TC_ADDRESS")
   if ! "${cli[@]}" operator namespace describe --namespace "$TEMPORAL_NAMESPACE" >/dev/null 2>&1; then
@@ -113,7 +133,9 @@ up() {
   "$PG_BIN/pg_isready" -q -h "$PGHOST" -p "$PGPORT" || die "PostgreSQL is not up on $PGPORT: npm run stack:up -- postgres"
   schema "$VT_TC_DB" "$BIN/../schema/v12/temporal/versioned"
   schema "$VT_TC_VISIBILITY_DB" "$BIN/../schema/v12/visibility/versioned"
-  local svc
+  local svc first
+  first="$(selected "$@" | grep -vx ui | head -n1 || true)"
+  [ -z "$first" ] || first_start "$first"
   for svc in $(selected "$@"); do start_service "$svc"; done
   wait_for "temporal cluster frontend" "$TC_DIR/logs/frontend.log" 120 "$TEMPORAL_CLI_PATH" operator cluster health --address "$TC_ADDRESS"
   register
