@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { accepts } from '@vibetribe/testing';
+import { freePort } from '@vibetribe/testing';
 
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '..', '..', '..', '..');
@@ -27,20 +27,6 @@ export interface TemporalCluster {
   dispose(): Promise<void>;
 }
 
-/**
- * A free port below 32768: the cluster's membership table keeps ports as PostgreSQL smallints, so the
- * kernel's ephemeral range (freePort) does not fit.
- */
-async function freeLowPort(taken: Set<number>): Promise<number> {
-  for (;;) {
-    const port = randomInt(20_000, 32_000);
-    if (!taken.has(port) && !(await accepts(port))) {
-      taken.add(port);
-      return port;
-    }
-  }
-}
-
 /** Starts the cluster; the binaries must be built (test.sh builds them before the cluster suite). */
 export async function startTemporalCluster(opts: { shards?: number } = {}): Promise<TemporalCluster> {
   const tag = randomUUID().slice(0, 8);
@@ -53,9 +39,8 @@ export async function startTemporalCluster(opts: { shards?: number } = {}): Prom
     VT_TC_VISIBILITY_DB: `temporal_visibility_test_${tag}`,
     VT_TC_SHARDS: String(opts.shards ?? 4),
   };
-  const taken = new Set<number>();
-  for (const name of [...names, 'UI']) env[`VT_TC_${name}_PORT`] = String(await freeLowPort(taken));
-  for (const name of names) env[`VT_TC_${name}_MEMBERSHIP_PORT`] = String(await freeLowPort(taken));
+  for (const name of [...names, 'UI']) env[`VT_TC_${name}_PORT`] = String(await freePort());
+  for (const name of names) env[`VT_TC_${name}_MEMBERSHIP_PORT`] = String(await freePort());
   const cluster = (...args: string[]) =>
     run('bash', [CLUSTER_SH, ...args], { env, maxBuffer: 16 * 1024 * 1024, timeout: 240_000 });
   try {
