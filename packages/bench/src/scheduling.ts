@@ -17,6 +17,7 @@ import {
   startBull,
 } from './schedulers';
 import { throughputBench } from './throughput';
+import { reportRunningWorkflows } from './temporal';
 import { calibrateStartRate, closeWorld, openWorld, startPublishers } from './world';
 
 /** The results `scheduling` runs, in this order. */
@@ -33,6 +34,7 @@ export const SCHEDULING_BY_NAME = ['scheduling-lateness-baseline', 'publish-thro
 /** Runs the asked results of the scheduling group (names from the two lists above), then cleans up. */
 export async function schedulingBench(cfg: BenchConfig, asked: ReadonlySet<string>): Promise<void> {
   const w = await openWorld(cfg);
+  await reportRunningWorkflows(w.client);
   const children: ChildService[] = [];
   let bull: BullBaseline | undefined;
   try {

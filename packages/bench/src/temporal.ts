@@ -74,3 +74,27 @@ export async function cleanUpWorkflows(client: Client, queries: string[], keep: 
     );
   }
 }
+
+/** Above this many running workflows on the server before a run, its figures are flagged on stderr. */
+const BUSY_SERVER_WORKFLOWS = 100;
+
+/**
+ * Says on stderr how many workflows already run on the server. The test suites and earlier runs leave
+ * some (an account's token workflow runs until it is disconnected); each one's timers and tasks take the
+ * server's CPU from the run, so a busy server gives lower figures for both the product and the baseline.
+ */
+export async function reportRunningWorkflows(client: Client): Promise<number> {
+  const query = "ExecutionStatus = 'Running'";
+  const running = await client.workflow.count(query).then(
+    (r) => r.count,
+    () => -1,
+  );
+  if (running > BUSY_SERVER_WORKFLOWS) {
+    progress(
+      `warning: ${running} workflows are already running on this Temporal server (earlier tests or runs); ` +
+        `the figures will be lower than on an idle server. On a server that holds no real posts, stop them with: ` +
+        `temporal workflow terminate --query "${query}" --reason benchmark --yes`,
+    );
+  }
+  return running;
+}
