@@ -7,9 +7,10 @@
  * publishes `PostStatusChanged` events into the event stream as production does (`bus.publish` on
  * `vt.<org>.post.status`, round-robin over the organizations), each stamped with its publish time; the
  * clients time each delivery. The search (search.ts) finds the highest delivery rate whose step keeps
- * delivery p99 under `realtimeP99Ms` with nothing lost, first for the relay (two `dist/main.js`, JWT
- * handshake, JetStream ordered consumer), then for the baseline (two baseline/socketio-fanout.js, a
- * core subscription and `io.to(room).emit`), with the same clients.
+ * delivery p99 under `realtimeP99Ms` with nothing lost, for the relay (two `dist/main.js`, JWT
+ * handshake, JetStream ordered consumer) and for the baseline (two baseline/socketio-fanout.js, a core
+ * subscription and `io.to(room).emit`), with the same clients: `realtimeRounds` searches of each, in
+ * ABBA order (relay, baseline, baseline, relay, …).
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
