@@ -119,15 +119,8 @@ export async function mediaBench(cfg: BenchConfig): Promise<void> {
     const copyDir = await mkdtemp(join(dir, 'copies-'));
     // Rounds alternate the bare copy and the uploads, so a slow moment of the shared machine does not
     // fall on one side only; each phase's median time counts, and the largest RSS growth seen.
-    const rounds: Record<
-      'bareSingle' | 'bareMany' | 'single' | 'many',
-      { seconds: number; growth: number }[]
-    > = {
-      bareSingle: [],
-      bareMany: [],
-      single: [],
-      many: [],
-    };
+    type Phase = 'bareSingle' | 'bareMany' | 'single' | 'many';
+    const rounds: Record<Phase, { seconds: number; growth: number }>[] = [];
     for (let r = 1; r <= cfg.mediaRounds; r++) {
       const bareSingle = await measured(process.pid, () => copyAll([video], copyDir));
       const bareMany = await measured(process.pid, () => copyAll(images, copyDir));
@@ -138,16 +131,14 @@ export async function mediaBench(cfg: BenchConfig): Promise<void> {
           `100 MB upload ${round(single.seconds, 2)} s (RSS +${round(single.growth / MIB)} MB), ` +
           `10 × 10 MB ${round(many.seconds, 2)} s (RSS +${round(many.growth / MIB)} MB)`,
       );
-      Object.entries({ bareSingle, bareMany, single, many }).forEach(([k, v]) =>
-        rounds[k as 'single'].push(v),
-      );
+      rounds.push({ bareSingle, bareMany, single, many });
     }
-    const median = (k: keyof typeof rounds) =>
+    const median = (p: Phase) =>
       quantile(
-        rounds[k].map((x) => x.seconds),
+        rounds.map((r) => r[p].seconds),
         0.5,
       );
-    const peak = (k: keyof typeof rounds) => Math.max(...rounds[k].map((x) => x.growth));
+    const peak = (p: Phase) => Math.max(...rounds.map((r) => r[p].growth));
     const single = { seconds: median('single'), growth: peak('single') };
     const many = { seconds: median('many'), growth: peak('many') };
     const bareSingle = { seconds: median('bareSingle') };
