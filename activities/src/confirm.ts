@@ -1,7 +1,10 @@
 import {
-  enqueueEvents,
+  AUDIT_INSERT,
+  auditParam,
   type EntityManager,
-  recordPostAudit,
+  OUTBOX_INSERT,
+  outboxParam,
+  type PostAuditEntry,
   roundOutcome,
   runStatement,
   statement,
@@ -27,6 +30,12 @@ const CONFIRM_TARGET = statement(
      updated_at = now()
    from old where t.id = old.id
    returning t.attempts, old.status as previous, t.published_at as "publishedAt"`,
+);
+
+/** A published target's timeline entry and the post's status event, in one statement. */
+const RECORD_TARGET_PUBLISHED = statement(
+  'record-target-published',
+  `with audit as (${AUDIT_INSERT}) ${OUTBOX_INSERT}`,
 );
 
 /** What a confirmation wrote: the target's attempts, and the post when this target ended its round. */
@@ -56,14 +65,21 @@ export async function confirm(
       [result.platformPostId, result.url, call.clientRef, input.targetId, result.platformPostId, result.url],
     );
     if (!post || !row) throw new Error(`target ${input.targetId} vanished while publishing`);
+    // A repeat confirmation (the target was published already) says nothing new.
+    const audit: PostAuditEntry[] = [];
     if (row.previous !== 'published') {
-      recordPostAudit(tx, post, 'target_published', auditActor(undefined), {
-        target_id: input.targetId,
-        platform: call.target.platform,
-        platform_post_id: result.platformPostId,
-        url: result.url,
-        version: input.version,
-        reused,
+      audit.push({
+        post,
+        action: 'target_published',
+        actor: auditActor(undefined),
+        data: {
+          target_id: input.targetId,
+          platform: call.target.platform,
+          platform_post_id: result.platformPostId,
+          url: result.url,
+          version: input.version,
+          reused,
+        },
       });
     }
     for (const t of post.targets) {
@@ -73,18 +89,18 @@ export async function confirm(
     }
     const last = roundOutcome(post.targets) === 'published';
     if (!last || (post.status !== 'publishing' && post.status !== 'cancelled')) {
-      // The post with this target published, its status unchanged (a repeat confirmation says nothing new).
-      if (row.previous !== 'published') {
+      // The post with this target published, its status unchanged.
+      if (audit.length > 0) {
         const event = statusEvent(post, {
           previousStatus: post.status,
           reason: 'target_published',
           actor: auditActor(undefined),
         });
-        await enqueueEvents(tx, [event]);
+        await runStatement(tx, RECORD_TARGET_PUBLISHED, [auditParam(audit), outboxParam([event])]);
       }
       return { attempts: row.attempts };
     }
-    const ended = await settlePost(tx, post, { round: input.round, changes: [], failures: [] });
+    const ended = await settlePost(tx, post, { round: input.round, changes: [], failures: [], audit });
     return { attempts: row.attempts, ended: { post, ...ended } };
   });
 }

@@ -1,9 +1,11 @@
 import {
+  AUDIT_INSERT,
+  auditParam,
   type EntityManager,
   OUTBOX_INSERT,
   outboxParam,
+  type PostAuditEntry,
   type PostStatus,
-  recordPostAudit,
   roundOutcome,
   runStatement,
   statement,
@@ -26,13 +28,17 @@ const REASONS: Record<PublishOutcome, string> = {
   cancelled: 'cancelled',
 };
 
-/** The round's failed and cancelled targets, the post's status and publish time, and its status event: one statement. */
+/**
+ * The round's failed and cancelled targets, the post's status and publish time, its status event and
+ * its timeline entries: one statement.
+ */
 const WRITE_OUTCOME = statement(
   'write-round-outcome',
   `with changed as (
      update post_targets t set status = f.status, last_error = coalesce(f.error, t.last_error), updated_at = now()
      from jsonb_to_recordset(?::jsonb) as f(id uuid, status text, error jsonb) where t.id = f.id
-   ), outbox as (${OUTBOX_INSERT})
+   ), outbox as (${OUTBOX_INSERT}
+   ), audit as (${AUDIT_INSERT})
    update posts set status = ?, published_at = ?, updated_at = now() where id = ?`,
 );
 
@@ -65,14 +71,14 @@ interface RoundFailure {
 
 /**
  * Writes the post's status from its targets as `post.targets` now says (and its publish time), with
- * the round's target changes and the post's status event, audited when the status changed. A post an
- * operator cancelled during the round stays cancelled unless a target went out. Run inside the
- * transaction that locked the post.
+ * the round's target changes and the post's status event, audited when the status changed (after
+ * `round.audit`, the caller's own entries of this transaction). A post an operator cancelled during
+ * the round stays cancelled unless a target went out. Run inside the transaction that locked the post.
  */
 export async function settlePost(
   tx: EntityManager,
   post: PostRow,
-  round: { round: number; changes: TargetChange[]; failures: RoundFailure[] },
+  round: { round: number; changes: TargetChange[]; failures: RoundFailure[]; audit?: PostAuditEntry[] },
 ): Promise<{ previous: PostStatus; status: PublishOutcome }> {
   const outcome = roundOutcome(post.targets);
   const status = post.status === 'cancelled' && outcome === 'failed' ? 'cancelled' : outcome;
@@ -87,20 +93,23 @@ export async function settlePost(
     reason: REASONS[status],
     actor: auditActor(undefined),
   });
+  const audit = [...(round.audit ?? [])];
+  if (previous !== status) {
+    audit.push({
+      post,
+      action: status,
+      actor: auditActor(undefined),
+      data: { round: round.round, version: post.version, failures: round.failures },
+    });
+  }
   await runStatement(tx, WRITE_OUTCOME, [
     JSON.stringify(round.changes),
     outboxParam([event]),
+    auditParam(audit),
     status,
     post.publishedAt,
     post.id,
   ]);
-  if (previous !== status) {
-    recordPostAudit(tx, post, status, auditActor(undefined), {
-      round: round.round,
-      version: post.version,
-      failures: round.failures,
-    });
-  }
   return { previous, status };
 }
 

@@ -19,7 +19,10 @@ import { withFreshToken } from './tokens';
 
 export type Published = Extract<PublishTargetResult, { kind: 'published' }>;
 
-/** Finds our post on the platform (an inherited intent), or creates it; the call is counted before each create. */
+/**
+ * Finds our post on the platform (an inherited intent), or creates it. The call is counted before
+ * each create: by the statement that wrote a fresh intent, or here for an inherited one.
+ */
 async function findOrCreate(
   deps: ActivityDeps,
   ledger: LedgerRow,
@@ -28,7 +31,7 @@ async function findOrCreate(
   media: UploadedMedia[],
 ): Promise<{ result: PublishResult; reused: boolean }> {
   const { connector, account, text } = prepared;
-  if (!call.freshIntent || ledger.calls > 0) {
+  if (!call.freshIntent) {
     const since = new Date(ledger.intentAt.getTime() - (deps.lookupSkewMs ?? 30_000));
     const found = await connector.lookup({ account, clientRef: call.clientRef, text, since });
     if (found) {
@@ -39,7 +42,9 @@ async function findOrCreate(
       return { result: found, reused: true };
     }
   }
-  await untilAvailable(deps, 'counting the call', () => countCall(deps.orm.em.fork(), ledger.id));
+  if (!call.freshIntent) {
+    await untilAvailable(deps, 'counting the call', () => countCall(deps.orm.em.fork(), ledger.id));
+  }
   const result = await connector.publish({
     account,
     text,

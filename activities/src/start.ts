@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import {
+  AUDIT_INSERT,
+  auditParam,
   type EntityManager,
   type MediaStatus,
   OUTBOX_INSERT,
   type OutboxEvent,
   outboxParam,
+  type PostAuditEntry,
   WORKFLOW_POST_STATUSES,
   recordPostAudit,
   runStatement,
@@ -27,16 +30,17 @@ export interface Call {
   clientRef: string;
   target: TargetContext;
   /**
-   * The intent this attempt wrote, with the call's lease already taken: no earlier call can have
-   * reached the platform. Absent when an earlier attempt wrote it.
+   * The intent this attempt wrote, with the call's lease already taken and the call counted: no
+   * earlier call can have reached the platform. Absent when an earlier attempt wrote it.
    */
   freshIntent?: LedgerRow;
 }
 
 /**
- * The target and its post to `publishing`, the ledger intent with the call's lease (an earlier
- * attempt's intent is left as it is: `callPlatform` takes its lease), and the post's status event. Returns the target with its
- * post's content and its account, and the intent when this statement wrote it.
+ * The target and its post to `publishing`, the ledger intent with the call's lease and the call
+ * counted (an earlier attempt's intent is left as it is: `callPlatform` takes its lease), and the post's status event and
+ * timeline entry. Returns the target with its post's content and its account, and the intent when
+ * this statement wrote it.
  */
 const START_TARGET = statement(
   'start-publish-target',
@@ -49,9 +53,10 @@ const START_TARGET = statement(
    ), intent as (
      insert into publish_ledger (id, created_at, updated_at, target_id, content_version, client_ref, state,
        intent_at, calls, lease_until)
-     values (?, now(), now(), ?, ?, ?, 'intent', now(), 0, now() + make_interval(secs => ?))
+     values (?, now(), now(), ?, ?, ?, 'intent', now(), 1, now() + make_interval(secs => ?))
      on conflict do nothing returning ${LEDGER_COLUMNS}
-   ), outbox as (${OUTBOX_INSERT})
+   ), outbox as (${OUTBOX_INSERT}
+   ), audit as (${AUDIT_INSERT})
    select t.id as "targetId", t.post_id as "postId", p.organization_id as "organizationId", t.platform,
      p.content, p.platform_content as "platformContent", p.media_ids as "mediaIds",
      t.account_id as "accountId", a.status as "accountStatus", a.external_id as "externalId",
@@ -167,16 +172,18 @@ export async function begin(deps: ActivityDeps, input: PublishTargetInput): Prom
       });
       return { done: { kind: 'waiting_media', targetId, mediaIds: media.processing } };
     }
-    // The round's first target moves the post to `publishing`: audited, and its event written with
-    // this statement (no round trip of its own).
+    // The round's first target moves the post to `publishing`: its timeline entry and its event are
+    // written with this statement (no round trip of their own).
     const events: OutboxEvent[] = [];
+    const audit: PostAuditEntry[] = [];
     if (post.status !== 'publishing' && WORKFLOW_POST_STATUSES.includes(post.status)) {
       const previousStatus = post.status;
       const actor = auditActor(input.actor);
-      recordPostAudit(tx, post, 'publishing', actor, {
-        reason: input.reason,
-        round: input.round,
-        version: post.version,
+      audit.push({
+        post,
+        action: 'publishing',
+        actor,
+        data: { reason: input.reason, round: input.round, version: post.version },
       });
       post.status = 'publishing';
       for (const t of post.targets) if (t.id === targetId) t.status = 'publishing';
@@ -192,6 +199,7 @@ export async function begin(deps: ActivityDeps, input: PublishTargetInput): Prom
       clientRef,
       CALL_LEASE_S,
       outboxParam(events),
+      auditParam(audit),
       targetId,
     ]);
     if (!started) throw new Error(`target ${targetId} vanished`);

@@ -52,6 +52,17 @@ async function noopRuns(w: World, label: string, count: number): Promise<number>
   return (count * 1000) / Math.max(1, Date.now() - t0);
 }
 
+/** A worker's CPU per post in each of its threads (by name) since `before`, the busiest first. */
+function perPostByThread(child: ChildService, before: [string, number][], n: number): string {
+  const start = new Map(before);
+  return cpuByThread(child.process.pid)
+    .map(([name, ms]): [string, number] => [name, (ms - (start.get(name) ?? 0)) / n])
+    .filter(([, ms]) => ms > 0)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, ms]) => `${name} ${round(ms, 2)}`)
+    .join(', ');
+}
+
 /**
  * publish-throughput: N posts due at once through the real worker vs N no-op workflows on the bare
  * baseline worker (both already running; neither is measured cold).
@@ -65,23 +76,25 @@ export async function throughputBench(
   const n = cfg.throughputPosts;
   if (cfg.throughputWarmup > 0) await publishNow(w, 'warmup', cfg.throughputWarmup);
   const cpuBefore = cpuTimeMs(publisher.process.pid);
+  const threadsBefore = cpuByThread(publisher.process.pid);
   const postsPerS = await publishNow(w, 'now', n);
   const cpuMs = cpuTimeMs(publisher.process.pid) - cpuBefore;
   progress(
     `publish-throughput: ${round(postsPerS)} posts/s; worker CPU ${round(cpuMs / n, 2)} ms/post, ` +
       `load average ${loadavg()[0]!.toFixed(1)}`,
   );
-  const threads = cpuByThread(publisher.process.pid).slice(0, 6);
-  progress(
-    `publishing worker CPU by thread since start (ms): ${threads.map(([t, ms]) => `${t} ${ms}`).join(', ')}`,
-  );
+  progress(`publishing worker CPU by thread, ms/post: ${perPostByThread(publisher, threadsBefore, n)}`);
 
   if (cfg.throughputWarmup > 0) await noopRuns(w, 'warmup', cfg.throughputWarmup);
   const cpuBase = cpuTimeMs(baseline.process.pid);
+  const baselineThreadsBefore = cpuByThread(baseline.process.pid);
   const baselinePerS = await noopRuns(w, 'measured', n);
   progress(
     `publish-throughput baseline: ${round(baselinePerS)} workflows/s; worker CPU ` +
       `${round((cpuTimeMs(baseline.process.pid) - cpuBase) / n, 2)} ms/workflow`,
+  );
+  progress(
+    `baseline worker CPU by thread, ms/workflow: ${perPostByThread(baseline, baselineThreadsBefore, n)}`,
   );
   emit({
     bench: 'publish-throughput',
