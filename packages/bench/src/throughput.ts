@@ -2,6 +2,7 @@
  * publish-throughput: posts due at once, published end to end through the real worker, against no-op
  * workflows (one no-op activity) on the bare baseline worker.
  */
+import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import type { noopWorkflow } from './baseline/workflows';
 import { type ChildService, cpuByThread, cpuTimeMs } from './children';
@@ -52,6 +53,20 @@ async function noopRuns(w: World, label: string, count: number): Promise<number>
   return (count * 1000) / Math.max(1, Date.now() - t0);
 }
 
+/** The local Temporal dev server's pid (the stack's `temporal server start-dev`), if one runs here. */
+function devServerPid(): number | undefined {
+  try {
+    const out = execFileSync('pgrep', ['-f', 'temporal server start-dev'], { encoding: 'utf8' });
+    return Number(out.split('\n')[0]) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The dev server's CPU per post since `before` (its ms then), as text for the progress line. */
+const serverCpu = (pid: number | undefined, before: number, n: number): string =>
+  pid === undefined ? '' : `; Temporal dev server CPU ${round((cpuTimeMs(pid) - before) / n, 2)} ms/post`;
+
 /** A worker's CPU per post in each of its threads (by name) since `before`, the busiest first. */
 function perPostByThread(child: ChildService, before: [string, number][], n: number): string {
   const start = new Map(before);
@@ -75,23 +90,27 @@ export async function throughputBench(
   const { cfg } = w;
   const n = cfg.throughputPosts;
   if (cfg.throughputWarmup > 0) await publishNow(w, 'warmup', cfg.throughputWarmup);
+  const server = devServerPid();
   const cpuBefore = cpuTimeMs(publisher.process.pid);
+  const serverBefore = cpuTimeMs(server);
   const threadsBefore = cpuByThread(publisher.process.pid);
   const postsPerS = await publishNow(w, 'now', n);
   const cpuMs = cpuTimeMs(publisher.process.pid) - cpuBefore;
   progress(
-    `publish-throughput: ${round(postsPerS)} posts/s; worker CPU ${round(cpuMs / n, 2)} ms/post, ` +
-      `load average ${loadavg()[0]!.toFixed(1)}`,
+    `publish-throughput: ${round(postsPerS)} posts/s; worker CPU ${round(cpuMs / n, 2)} ms/post` +
+      `${serverCpu(server, serverBefore, n)}, load average ${loadavg()[0]!.toFixed(1)}`,
   );
   progress(`publishing worker CPU by thread, ms/post: ${perPostByThread(publisher, threadsBefore, n)}`);
 
   if (cfg.throughputWarmup > 0) await noopRuns(w, 'warmup', cfg.throughputWarmup);
   const cpuBase = cpuTimeMs(baseline.process.pid);
+  const serverBase = cpuTimeMs(server);
   const baselineThreadsBefore = cpuByThread(baseline.process.pid);
   const baselinePerS = await noopRuns(w, 'measured', n);
   progress(
     `publish-throughput baseline: ${round(baselinePerS)} workflows/s; worker CPU ` +
-      `${round((cpuTimeMs(baseline.process.pid) - cpuBase) / n, 2)} ms/workflow`,
+      `${round((cpuTimeMs(baseline.process.pid) - cpuBase) / n, 2)} ms/workflow` +
+      serverCpu(server, serverBase, n),
   );
   progress(
     `baseline worker CPU by thread, ms/workflow: ${perPostByThread(baseline, baselineThreadsBefore, n)}`,
