@@ -41,8 +41,6 @@ async function findOrCreate(
       );
       return { result: found, reused: true };
     }
-  }
-  if (!call.freshIntent) {
     await untilAvailable(deps, 'counting the call', () => countCall(deps.orm.em.fork(), ledger.id));
   }
   const result = await connector.publish({

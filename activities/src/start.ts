@@ -38,9 +38,9 @@ export interface Call {
 
 /**
  * The target and its post to `publishing`, the ledger intent with the call's lease and the call
- * counted (an earlier attempt's intent is left as it is: `callPlatform` takes its lease), and the post's status event and
- * timeline entry. Returns the target with its post's content and its account, and the intent when
- * this statement wrote it.
+ * counted (an earlier attempt's intent is left as it is: `callPlatform` takes its lease), and the
+ * post's status event and timeline entry. Returns the target with its post's content and its
+ * account, and the intent when this statement wrote it.
  */
 const START_TARGET = statement(
   'start-publish-target',
