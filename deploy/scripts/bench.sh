@@ -21,7 +21,8 @@ export BENCH_TEMPORAL_MODE="${VT_TEMPORAL:-dev}"
 bash "$ROOT/deploy/scripts/setup.sh" >&2
 use_project_node
 bash "$ROOT/deploy/scripts/stack.sh" up >&2
-if [ "$BENCH_TEMPORAL_MODE" = cluster ]; then eval "$(bash "$ROOT/deploy/scripts/cluster.sh" env)"; fi
+if [ "$BENCH_TEMPORAL_MODE" = cluster ]; then eval "$(bash "$ROOT/deploy/scripts/cluster.sh" env)"
+else export BENCH_TEMPORAL_PID="$(head -n1 "$RUN_DIR/temporal.pid" 2>/dev/null || true)"; fi
 cd "$ROOT"
 # The same variables the jest set-up gives every test (packages/testing/jest/setup-env.js).
 while IFS= read -r assignment; do export "$assignment"; done < <(node -e '

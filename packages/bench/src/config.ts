@@ -101,6 +101,8 @@ export const config = {
   workers: Math.max(1, Math.round(num('BENCH_WORKERS', 1))),
   /** Which Temporal the run measures: `dev` (the dev server) or `cluster` (`npm run bench -- --cluster`). */
   temporalMode: process.env.BENCH_TEMPORAL_MODE ?? 'dev',
+  /** The local dev server's pid, from the stack's pid file (`bench.sh`); 0 when none runs here. */
+  temporalPid: num('BENCH_TEMPORAL_PID', 0),
   /** 0: the worker's default, sized for its slots (a publish holds two connections at once). */
   workerDatabasePool: num('BENCH_WORKER_DATABASE_POOL_MAX', 0),
 

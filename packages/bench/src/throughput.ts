@@ -2,7 +2,6 @@
  * publish-throughput: posts due at once, published end to end through the real worker, against no-op
  * workflows (one no-op activity) on the bare baseline worker.
  */
-import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import type { noopWorkflow } from './baseline/workflows';
 import { type ChildService, cpuByThread, cpuTimeMs } from './children';
@@ -53,16 +52,6 @@ async function noopRuns(w: World, label: string, count: number): Promise<number>
   return (count * 1000) / Math.max(1, Date.now() - t0);
 }
 
-/** The local Temporal dev server's pid (the stack's `temporal server start-dev`), if one runs here. */
-function devServerPid(): number | undefined {
-  try {
-    const out = execFileSync('pgrep', ['-f', 'temporal server start-dev'], { encoding: 'utf8' });
-    return Number(out.split('\n')[0]) || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The dev server's CPU per post since `before` (its ms then), as text for the progress line. */
 const serverCpu = (pid: number | undefined, before: number, n: number): string =>
   pid === undefined ? '' : `; Temporal dev server CPU ${round((cpuTimeMs(pid) - before) / n, 2)} ms/post`;
@@ -90,7 +79,7 @@ export async function throughputBench(
   const { cfg } = w;
   const n = cfg.throughputPosts;
   if (cfg.throughputWarmup > 0) await publishNow(w, 'warmup', cfg.throughputWarmup);
-  const server = devServerPid();
+  const server = cfg.temporalPid || undefined;
   const cpuBefore = cpuTimeMs(publisher.process.pid);
   const serverBefore = cpuTimeMs(server);
   const threadsBefore = cpuByThread(publisher.process.pid);
