@@ -83,7 +83,7 @@ const BUSY_SERVER_WORKFLOWS = 100;
  * some (an account's token workflow runs until it is disconnected); each one's timers and tasks take the
  * server's CPU from the run, so a busy server gives lower figures for both the product and the baseline.
  */
-export async function reportRunningWorkflows(client: Client): Promise<number> {
+export async function reportRunningWorkflows(client: Client): Promise<void> {
   const query = "ExecutionStatus = 'Running'";
   const running = await client.workflow.count(query).then(
     (r) => r.count,
@@ -96,5 +96,4 @@ export async function reportRunningWorkflows(client: Client): Promise<number> {
         `temporal workflow terminate --query "${query}" --reason benchmark --yes`,
     );
   }
-  return running;
 }
