@@ -16,9 +16,7 @@ import {
   timestampNow,
 } from '@vibetribe/proto';
 import type { EventSink, NotificationInit, PostEventName } from '../context';
-import type { presentPost } from '../routes/posts/presenters';
-
-type PresentedPost = ReturnType<typeof presentPost>;
+import type { PresentedPost } from '../routes/posts/presenters';
 
 const targetsOf = (p: PresentedPost) =>
   p.targets.map((t) =>
@@ -36,7 +34,7 @@ const targetsOf = (p: PresentedPost) =>
   );
 
 /** A post event, built from the post as the API presents it. */
-function postEvent(orgId: string, event: PostEventName, p: PresentedPost): OutboxEvent {
+export function postEventRecord(orgId: string, event: PostEventName, p: PresentedPost): OutboxEvent {
   const common = { postId: p.id, organizationId: orgId, version: p.version, occurredAt: timestampNow() };
   const scheduledAt = p.scheduled_at ? { scheduledAt: timestampFromDate(new Date(p.scheduled_at)) } : {};
   const subject = postSubject(orgId, event);
@@ -83,7 +81,7 @@ function postEvent(orgId: string, event: PostEventName, p: PresentedPost): Outbo
  */
 export const outboxEventSink: EventSink = {
   post: (em, orgId, event, payload) =>
-    enqueueEvents(em, [postEvent(orgId, event, payload as unknown as PresentedPost)]),
+    enqueueEvents(em, [postEventRecord(orgId, event, payload as unknown as PresentedPost)]),
   notify: (em, orgId, note) =>
     enqueueEvents(em, [
       eventRecord(

@@ -1,16 +1,22 @@
+import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import {
+  AUDIT_INSERT,
+  auditParam,
   canPublishNow,
   canRetry,
   type EntityManager,
   FINAL_POST_STATUSES,
   isEditable,
+  OUTBOX_INSERT,
+  outboxParam,
   type Membership,
   Post,
   PostTarget,
   recordPostAudit,
+  runStatement,
+  statement,
   type Role,
-  User,
   WORKFLOW_POST_STATUSES,
 } from '@vibetribe/database';
 import type { Actor, PublishPostInput } from '@vibetribe/workflows';
@@ -18,6 +24,8 @@ import { LockMode } from '@mikro-orm/core';
 import type { GatewayDeps } from '../../context';
 import { conflict, notFound, unprocessable } from '../../errors';
 import { requireRole } from '../../lib/access';
+import { postEventRecord } from '../../lib/events';
+import { type PostRow, type PresentedPost, presentPostRow } from './presenters';
 import { resolveTargets } from './targets';
 import type { z } from '../../lib/zod';
 import type { CreatePostBody, UpdatePostBody } from './schema';
@@ -56,14 +64,40 @@ export async function lockPost(
   return { post, membership };
 }
 
-/** Creates a draft or a scheduled post; a scheduled one starts its workflow before the transaction commits. */
+/**
+ * A new post in one statement: its row, its targets, its `created` timeline entry and its event (the
+ * `AUDIT_INSERT` and `OUTBOX_INSERT` fragments). Creating is the gateway's hot write: this is three
+ * round trips and a unit-of-work flush fewer than the entities would take (README, *Performance*).
+ */
+const INSERT_POST = statement(
+  'create-post',
+  `with post as (
+     insert into posts (id, created_at, updated_at, organization_id, author_id, content, platform_content,
+       media_ids, scheduled_at, timezone, status, version)
+     values (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?)
+   ), targets as (
+     insert into post_targets (id, created_at, updated_at, post_id, account_id, platform, status, attempts,
+       sandbox)
+     select t.id, t.created_at, t.created_at, ?, t.account_id, t.platform, t.status, t.attempts, t.sandbox
+     from jsonb_to_recordset(?::jsonb) as t(id uuid, created_at timestamptz, account_id uuid,
+       platform text, status text, attempts int, sandbox boolean)
+   ), outbox as (${OUTBOX_INSERT}
+   ), audit as (${AUDIT_INSERT})
+   select 1`,
+);
+
+/**
+ * Creates a draft or a scheduled post, presented as the API shows it. A scheduled one starts its
+ * workflow after the rows are written and before the transaction commits: a start that fails leaves
+ * nothing behind.
+ */
 export async function createPost(
   em: EntityManager,
   deps: Deps,
   membership: Membership,
   userId: string,
   body: z.output<typeof CreatePostBody>,
-): Promise<Post> {
+): Promise<PresentedPost> {
   const orgId = membership.organization.id;
   const accounts = await resolveTargets(em, orgId, {
     content: body.content,
@@ -71,24 +105,82 @@ export async function createPost(
     accountIds: body.target_account_ids,
     mediaIds: body.media_ids ?? [],
   });
-  const post = new Post(membership.organization, em.getReference(User, userId), body.content);
-  post.platformContent = body.platform_content ?? {};
-  post.mediaIds = body.media_ids ?? [];
-  post.timezone = body.timezone ?? 'UTC';
-  post.scheduledAt = body.scheduled_at ? new Date(body.scheduled_at) : null;
-  post.status = post.scheduledAt ? 'scheduled' : 'draft';
-  for (const account of accounts) post.targets.add(new PostTarget(post, account));
-  em.persist(post);
+  const now = new Date();
+  const scheduledAt = body.scheduled_at ? new Date(body.scheduled_at) : null;
+  const row: PostRow = {
+    id: randomUUID(),
+    organizationId: orgId,
+    authorId: userId,
+    content: body.content,
+    platformContent: body.platform_content ?? {},
+    mediaIds: body.media_ids ?? [],
+    scheduledAt,
+    timezone: body.timezone ?? 'UTC',
+    status: scheduledAt ? 'scheduled' : 'draft',
+    version: 1,
+    publishedAt: null,
+    createdAt: now,
+    updatedAt: now,
+    targets: accounts.map((account) => ({
+      id: randomUUID(),
+      accountId: account.id,
+      platform: account.platform,
+      status: 'pending',
+      platformPostId: null,
+      platformUrl: null,
+      attempts: 0,
+      lastError: null,
+      publishedAt: null,
+      createdAt: now,
+      sandbox: account.sandbox,
+    })),
+  };
+  const presented = presentPostRow(row);
   const actor: Actor = { type: 'user', id: userId };
-  recordPostAudit(em, post, 'created', actor, {
-    status: post.status,
-    scheduled_at: post.scheduledAt?.toISOString() ?? null,
-  });
-  await em.flush();
-  if (post.scheduledAt) {
-    await deps.scheduler.schedule(workflowInput(post));
+  const created = {
+    post: row,
+    action: 'created',
+    actor,
+    data: { status: row.status, scheduled_at: presented.scheduled_at },
+  };
+  await runStatement(em, INSERT_POST, [
+    row.id,
+    now,
+    now,
+    orgId,
+    userId,
+    row.content,
+    JSON.stringify(row.platformContent),
+    JSON.stringify(row.mediaIds),
+    scheduledAt,
+    row.timezone,
+    row.status,
+    row.version,
+    row.id,
+    JSON.stringify(
+      row.targets.map((t) => ({
+        id: t.id,
+        created_at: now,
+        account_id: t.accountId,
+        platform: t.platform,
+        status: t.status,
+        attempts: t.attempts,
+        sandbox: t.sandbox,
+      })),
+    ),
+    outboxParam([postEventRecord(orgId, 'created', presented)]),
+    auditParam([created]),
+  ]);
+  if (scheduledAt) {
+    await deps.scheduler.schedule({
+      postId: row.id,
+      organizationId: orgId,
+      scheduledAt: scheduledAt.toISOString(),
+      version: row.version,
+      targets: row.targets.map((t) => ({ targetId: t.id, platform: t.platform })),
+    });
   }
-  return post;
+  return presented;
 }
 
 /**

@@ -97,6 +97,37 @@ describe('posts', () => {
     expect((await gw.api('GET', `/api/v1/posts/${id}`, { token: owner.token })).status).toBe(404);
   });
 
+  test('what a create answers is what the post then reads as, in the detail and the list', async () => {
+    const second = await connectX(owner);
+    const created = await gw.api('POST', '/api/v1/posts', {
+      token: owner.token,
+      body: {
+        content: 'two targets',
+        platform_content: { x: 'for X' },
+        target_account_ids: [accountId, second],
+        scheduled_at: inOneHour(),
+        timezone: 'Europe/Paris',
+      },
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    const detail = await gw.api('GET', `/api/v1/posts/${id}`, { token: owner.token });
+    const { timeline, ...detailPost } = detail.body;
+    expect(detailPost).toEqual(created.body);
+    const listed = await gw.api('GET', '/api/v1/posts?limit=100', { token: owner.token });
+    expect(listed.body.data.find((p: { id: string }) => p.id === id)).toEqual(created.body);
+    expect(timeline).toEqual([
+      {
+        at: expect.any(String),
+        action: 'created',
+        actor_type: 'user',
+        actor_id: owner.userId,
+        data: { status: 'scheduled', scheduled_at: created.body.scheduled_at },
+      },
+    ]);
+    expect((await gw.api('DELETE', `/api/v1/posts/${id}`, { token: owner.token })).status).toBe(204);
+  });
+
   test('a scheduled post must be in the future and its time has an offset', async () => {
     const past = await gw.api('POST', '/api/v1/posts', {
       token: owner.token,

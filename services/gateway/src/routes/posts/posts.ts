@@ -63,9 +63,7 @@ export function postRoutes(deps: GatewayDeps): Router<AppState> {
       await withIdempotency(
         ctx,
         async (em) => {
-          const post = await createPost(em, deps, membership, ctx.state.user!.id, body);
-          const presented = presentPost(post);
-          await deps.events.post(em, membership.organization.id, 'created', presented);
+          const presented = await createPost(em, deps, membership, ctx.state.user!.id, body);
           return { status: 201, body: presented };
         },
         // The organization acted in, named or implied: the same key in another one is a new post.

@@ -80,6 +80,9 @@ export function presentPostRow(post: PostRow) {
   };
 }
 
+/** A post as the API shows it. */
+export type PresentedPost = ReturnType<typeof presentPostRow>;
+
 const targetRow = (t: PostTarget): TargetRow => ({
   id: t.id,
   accountId: t.account.id,
