@@ -54,8 +54,11 @@ test('a processing job killed half-way is retried and completes once', async () 
     40_000,
     'ready after the retry',
   );
+  // The row commits before Bull records the job's end: read the job once it is completed.
+  const completed = async () =>
+    (await (await world.queue.getJob(mediaJobId(m.id)))?.getState()) === 'completed';
+  await waitUntil(completed, 10_000, 'the job completed');
   const job = await world.queue.getJob(mediaJobId(m.id));
-  expect(await job?.getState()).toBe('completed');
   expect(job?.returnvalue).toBe('ready');
   await waitUntil(() => Promise.resolve(events.includes(`${m.id}:ready`)), 5000, 'event');
   expect(events.filter((e) => e.startsWith(m.id))).toEqual([`${m.id}:ready`]);
