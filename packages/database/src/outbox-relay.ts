@@ -19,7 +19,7 @@ export interface OutboxRelayOptions {
   logger: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
   /** The fallback poll when no notification comes (default 1 s). */
   pollMs?: number;
-  /** Rows per transaction (default 200). */
+  /** Rows per batch (default 200). */
   batch?: number;
   /** The longest wait between attempts while publishing fails (default 5 s; doubling from 100 ms). */
   maxBackoffMs?: number;
@@ -27,24 +27,26 @@ export interface OutboxRelayOptions {
 
 /** A running relay candidate. */
 export interface OutboxRelay {
-  /** Stops after the batch under way; the lock goes with its transaction. */
+  /** Stops after the batch under way; a leader steps down (its lock released, the followers told). */
   stop(): Promise<void>;
 }
 
-/** The advisory lock that elects the one publishing relay, per transaction. */
+/** The advisory lock that elects the one publishing relay: held by its session for as long as it leads. */
 const RELAY_LOCK = 727_002;
 
-const ANY_WAITING = statement('outbox-any-waiting', `select exists (select 1 from event_outbox) as "any"`);
+/** Notified when a leader steps down, so a follower takes over at once rather than at its next poll. */
+const HANDOVER_CHANNEL = 'vt_outbox_relay_handover';
 
-/** The oldest rows, when this transaction wins the relay lock (else none); ordered by the bigint, not the text `id`. */
-const NEXT_BATCH = statement(
-  'outbox-next-batch',
-  `with relay as (select pg_try_advisory_xact_lock(?) as leader)
-   select id::text, msg_id as "msgId", subject, type, payload::text as payload
-   from event_outbox, relay where relay.leader order by event_outbox.id limit ?`,
-);
-
-const DELETE_SENT = statement('outbox-delete-sent', `delete from event_outbox where id = any(?::bigint[])`);
+/**
+ * The relay's session statements, run on its own connection with pg's `$n` placeholders: they are
+ * about that session (its lock, its LISTEN), so they cannot go through the pool as `runStatement` does.
+ */
+const TRY_LEAD = `select pg_try_advisory_lock($1) as leader`;
+const STEP_DOWN = `select pg_advisory_unlock($1), pg_notify('${HANDOVER_CHANNEL}', '')`;
+/** The oldest rows, in the bigint id's order (not the text `id`'s). */
+const NEXT_BATCH = `select id::text, msg_id as "msgId", subject, type, payload::text as payload
+  from event_outbox order by event_outbox.id limit $1`;
+const DELETE_SENT = `delete from event_outbox where id = any($1::bigint[])`;
 
 const BACKLOG = statement(
   'outbox-backlog',
@@ -59,44 +61,21 @@ export async function outboxBacklog(orm: MikroORM): Promise<{ rows: number; olde
   return row ?? { rows: 0, oldestAgeS: 0 };
 }
 
-/**
- * One transaction: the relay lock, the oldest batch in id order, each published and acknowledged in
- * turn, then the published rows deleted. A publish that fails stops the batch; the rows acknowledged
- * before it are still deleted, the rest wait. Returns how many went out, or throws the failure.
- */
-async function relayBatch(opts: OutboxRelayOptions, batch: number): Promise<number> {
-  let failure: Error | undefined;
-  const sent = await opts.orm.em.fork().transactional(async (tx) => {
-    const rows = await runStatement<StoredEvent>(tx, NEXT_BATCH, [RELAY_LOCK, batch]);
-    const ids: string[] = [];
-    for (const row of rows) {
-      try {
-        await opts.publish(row);
-      } catch (err) {
-        failure = err instanceof Error ? err : new Error(String(err));
-        break;
-      }
-      ids.push(row.id);
-    }
-    if (ids.length > 0) await runStatement(tx, DELETE_SENT, [ids]);
-    return ids.length;
-  });
-  if (failure) throw failure;
-  return sent;
-}
-
-/** A pg client from the ORM's pool, held to LISTEN; `undefined` when it cannot be had now. */
-interface Listener {
-  release(): Promise<void>;
-}
-
 interface PgClient {
-  query(text: string): Promise<unknown>;
+  query<T>(text: string, values?: unknown[]): Promise<{ rows: T[] }>;
+  end(): Promise<void>;
   on(event: 'notification' | 'error' | 'end', cb: () => void): void;
   removeListener(event: 'notification' | 'error' | 'end', cb: () => void): void;
 }
 
-async function listen(orm: MikroORM, wake: () => void, lost: () => void): Promise<Listener> {
+/** A relay candidate's session: one connection, taken from the ORM's pool for as long as it runs. */
+interface Session {
+  query<T>(text: string, values?: unknown[]): Promise<T[]>;
+  /** Ends the session (its lock and LISTENs go with it); the pool discards the connection. */
+  close(): Promise<void>;
+}
+
+async function openSession(orm: MikroORM, wake: () => void, lost: () => void): Promise<Session> {
   const client = orm.em.getKnex().client as {
     acquireConnection(): Promise<PgClient>;
     releaseConnection(c: PgClient): Promise<void>;
@@ -108,32 +87,49 @@ async function listen(orm: MikroORM, wake: () => void, lost: () => void): Promis
     ['end', lost],
   ] as const;
   for (const [event, cb] of handlers) conn.on(event, cb);
-  // Back to the pool without our handlers: its next user's failures are not this listener's.
-  const release = async () => {
-    for (const [event, cb] of handlers) conn.removeListener(event, cb);
-    await client.releaseConnection(conn);
-  };
-  try {
-    await conn.query(`LISTEN ${OUTBOX_CHANNEL}`);
-  } catch (err) {
-    await release();
-    throw err;
-  }
   return {
-    async release() {
-      await conn.query(`UNLISTEN ${OUTBOX_CHANNEL}`).catch(() => undefined);
-      await release();
+    query: async <T>(text: string, values?: unknown[]) => (await conn.query<T>(text, values)).rows,
+    async close() {
+      for (const [event, cb] of handlers) conn.removeListener(event, cb);
+      // Closed, not reused: no lock or LISTEN of this session can reach the pool's next user. An
+      // ended connection is marked disposed by knex, and the pool drops it.
+      await conn.end().catch(() => undefined);
+      await client.releaseConnection(conn);
     },
   };
 }
 
 /**
+ * Publishes the oldest batch, each event acknowledged in turn, then deletes what was acknowledged. A
+ * publish that fails stops the batch; the rows acknowledged before it are still deleted, the rest
+ * wait. Returns how many went out, or throws the failure.
+ */
+async function relayBatch(session: Session, opts: OutboxRelayOptions, batch: number): Promise<number> {
+  const rows = await session.query<StoredEvent>(NEXT_BATCH, [batch]);
+  const ids: string[] = [];
+  let failure: Error | undefined;
+  for (const row of rows) {
+    try {
+      await opts.publish(row);
+    } catch (err) {
+      failure = err instanceof Error ? err : new Error(String(err));
+      break;
+    }
+    ids.push(row.id);
+  }
+  if (ids.length > 0) await session.query(DELETE_SENT, [ids]);
+  if (failure) throw failure;
+  return ids.length;
+}
+
+/**
  * Starts a relay candidate: it publishes the outbox to JetStream in id order, each event with its
  * `msg_id` as the message id (a re-send after a crash between publish and delete is stored once), and
- * deletes what was acknowledged. Every gateway and worker process runs one; the transaction-scoped
- * advisory lock lets one at a time publish, so events leave in order, once. A notification on insert
- * wakes it (one pooled connection held for LISTEN), a poll is the fallback; while NATS or PostgreSQL
- * is away it backs off and the rows wait.
+ * deletes what was acknowledged. Every gateway, worker and media process runs one, on a session of its
+ * own (one pooled connection). The candidate whose session holds the advisory lock leads: it alone
+ * publishes, so events leave in order, once, and it listens for inserts (a poll is the fallback). The
+ * others try the lock every poll, or at once when a leader steps down; a leader that dies loses the
+ * lock with its session. While NATS or PostgreSQL is away it backs off and the rows wait.
  */
 export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
   const pollMs = opts.pollMs ?? 1000;
@@ -142,32 +138,19 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
   let stopped = false;
   let woken = false;
   let alarm: (() => void) | undefined;
-  let listener: Listener | undefined;
-  let listening: Promise<void> | undefined;
+  let session: Session | undefined;
+  let leading = false;
   const wake = () => {
     woken = true;
     alarm?.();
   };
-  // A listener's connection that died is dropped, and the loop comes round at once to listen again.
+  // A session whose connection died is dropped (its lock with it); the loop opens another.
   const lost = () => {
-    const gone = listener;
-    listener = undefined;
-    void gone?.release().catch(() => undefined);
+    const gone = session;
+    session = undefined;
+    leading = false;
+    void gone?.close();
     wake();
-  };
-  const ensureListener = () => {
-    if (listener || listening || stopped) return;
-    listening = listen(opts.orm, wake, lost)
-      .then((l) => {
-        if (stopped) return l.release();
-        listener = l;
-        // What was written before the LISTEN took effect woke nobody: look now.
-        wake();
-      })
-      .catch(() => undefined)
-      .finally(() => {
-        listening = undefined;
-      });
   };
   const sleep = (ms: number, wakeable: boolean) =>
     new Promise<void>((resolve) => {
@@ -180,33 +163,48 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
       }
       alarm = wakeable ? done : undefined;
     });
+  /** The current session, opened (as a follower, listening for a handover) when there is none. */
+  const current = async (): Promise<Session> => {
+    if (session) return session;
+    const opened = await openSession(opts.orm, wake, lost);
+    try {
+      await opened.query(`LISTEN ${HANDOVER_CHANNEL}`);
+    } catch (err) {
+      await opened.close();
+      throw err;
+    }
+    session = opened;
+    return opened;
+  };
 
   const run = async () => {
     let backoff = 0;
     let failing = false;
-    let notified = false;
     while (!stopped) {
-      ensureListener();
       woken = false;
       try {
-        // Woken by an insert: there is something to send. On a poll, a cheap look comes first.
-        const [waiting] = notified
-          ? [{ any: true }]
-          : await runStatement<{ any: boolean }>(opts.orm.em.fork(), ANY_WAITING);
-        let sent = waiting?.any ? batch : 0;
-        while (sent === batch && !stopped) sent = await relayBatch(opts, batch);
+        const s = await current();
+        if (!leading) {
+          const [lock] = await s.query<{ leader: boolean }>(TRY_LEAD, [RELAY_LOCK]);
+          if (lock?.leader) {
+            await s.query(`UNLISTEN ${HANDOVER_CHANNEL}; LISTEN ${OUTBOX_CHANNEL}`);
+            leading = true;
+          }
+        }
+        if (leading) {
+          let sent = batch;
+          while (sent === batch && !stopped) sent = await relayBatch(s, opts, batch);
+        }
         if (failing) opts.logger.info({}, 'event outbox publishing again');
         failing = false;
         backoff = 0;
         await sleep(pollMs, true);
-        notified = woken;
       } catch (err) {
         if (!failing)
           opts.logger.warn({ err }, 'event outbox not published; the events wait and are retried');
         failing = true;
         backoff = Math.min(maxBackoffMs, backoff ? backoff * 2 : 100);
         await sleep(backoff, false);
-        notified = false;
       }
     }
   };
@@ -216,9 +214,11 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
       stopped = true;
       alarm?.();
       await running;
-      await listening;
-      await listener?.release().catch(() => undefined);
-      listener = undefined;
+      const s = session;
+      session = undefined;
+      if (s && leading) await s.query(STEP_DOWN, [RELAY_LOCK]).catch(() => undefined);
+      leading = false;
+      await s?.close();
     },
   };
 }

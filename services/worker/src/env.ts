@@ -29,15 +29,15 @@ export const workerEnvSchema = z.object({
   WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   /**
    * An activity or a local activity holds one connection at a time, and none across a platform call
-   * (the ledger row's lease stands in for a lock); the event outbox's relay holds two (its LISTEN and
-   * a batch). Default: activity + local activity slots + 4.
+   * (the ledger row's lease stands in for a lock); the event outbox's relay holds one (its session).
+   * Default: activity + local activity slots + 4.
    */
   DATABASE_POOL_MAX: z.coerce.number().int().min(3).optional(),
 });
 
 /**
  * The smallest pool in which no activity waits for a connection: one for each slot, the outbox relay's
- * two, one spare.
+ * session, two spare.
  */
 const minPool = (e: z.output<typeof workerEnvSchema>) =>
   e.WORKER_MAX_CONCURRENT_ACTIVITIES + e.WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES + 3;
@@ -48,7 +48,7 @@ const checkedSchema = workerEnvSchema
       ctx.addIssue({
         code: 'custom',
         path: ['DATABASE_POOL_MAX'],
-        message: `must be at least ${minPool(e)} (WORKER_MAX_CONCURRENT_ACTIVITIES + WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES + 3): each activity may hold a connection, and the outbox relay two`,
+        message: `must be at least ${minPool(e)} (WORKER_MAX_CONCURRENT_ACTIVITIES + WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES + 3): each activity may hold a connection, and the outbox relay one`,
       });
     }
   })

@@ -148,6 +148,62 @@ test('two relays at once: each event is published once, in order', async () => {
   expect(versions.filter((v) => v > 100)).toEqual(range(101, 40));
 });
 
+test('a leader that stops hands over: a follower leads at once, not at its next poll', async () => {
+  const org = randomUUID();
+  // Polls an hour apart: only the leader's notification (an insert, or its stepping down) wakes them.
+  const hourly = () =>
+    startOutboxRelay({ orm, publish: (e) => bus.publishStored(e), logger, pollMs: 3_600_000 });
+  const first = hourly();
+  let second: OutboxRelay | undefined;
+  try {
+    await writeEvents(org, 2);
+    await waitForEmptyOutbox();
+    second = hourly();
+    // The second has tried the lock and lost: its session's last statement was that try.
+    const followers = statement(
+      'outbox-followers',
+      `select count(*)::int as n from pg_stat_activity
+       where datname = current_database() and state = 'idle' and query like 'select pg_try_advisory_lock%'`,
+    );
+    await waitUntil(
+      async () => (await runStatement<{ n: number }>(orm.em.fork(), followers))[0]?.n === 1,
+      10_000,
+      'a follower',
+    );
+    await first.stop();
+    await writeEvents(org, 3, 3);
+    await waitForEmptyOutbox();
+    expect(await stored(org)).toEqual({ versions: range(1, 5), count: 5 });
+  } finally {
+    await first.stop();
+    await second?.stop();
+  }
+});
+
+test('a leader whose session is killed loses the lead with it; the events go out in order, once', async () => {
+  const org = randomUUID();
+  const relays = [relayOn(), relayOn()];
+  try {
+    await writeEvents(org, 2);
+    await waitForEmptyOutbox();
+    const killed = await runStatement<{ pid: number }>(
+      orm.em.fork(),
+      statement(
+        'kill-outbox-leader',
+        `select pg_terminate_backend(pid) as pid from pg_locks
+         where locktype = 'advisory' and objid = 727002 and granted and database = (
+           select oid from pg_database where datname = current_database())`,
+      ),
+    );
+    expect(killed).toHaveLength(1);
+    await writeEvents(org, 10, 3);
+    await waitForEmptyOutbox();
+    expect(await stored(org)).toEqual({ versions: range(1, 12), count: 12 });
+  } finally {
+    await Promise.all(relays.map((r) => r.stop()));
+  }
+});
+
 test('while NATS is down the events wait in the outbox; once it is back they go out in order, once', async () => {
   const org = randomUUID();
   const relay = relayOn();
