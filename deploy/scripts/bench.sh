@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm run bench -- [name ...]`: set up this machine, start the local stack, then run the benchmarks
-# (packages/bench) against it with the test set-up's environment (the `vibetribe_test` database).
+# (packages/bench) against it with the test set-up's environment, on a database of its own
+# (`vibetribe_bench`, made empty for every run).
 # Each result is one JSON line on stdout; everything else goes to stderr (`npm run -s bench` keeps
 # npm's own banner off stdout too). Names: api, media, queue-stats, realtime, scheduling (or a result's
 # name); none runs all.
@@ -30,6 +31,14 @@ while IFS= read -r assignment; do export "$assignment"; done < <(node -e '
   for (const k of ["NODE_ENV", "LOG_LEVEL", "DATABASE_URL", "REDIS_URL", "NATS_URL", "TEMPORAL_ADDRESS", "ENCRYPTION_KEY"])
     console.log(`${k}=${process.env[k]}`);
 ')
+# A database of its own, emptied for every run: the rows tests leave in vibetribe_test (due posts whose
+# workflows are gone) would be repaired by the worker's stalled-post sweep in the middle of a run.
+BENCH_DATABASE="${DATABASE_URL##*/}"
+BENCH_DATABASE="${BENCH_DATABASE%_test}_bench"
+psql -X -q -v ON_ERROR_STOP=1 "${DATABASE_URL%/*}/postgres" \
+  -c "DROP DATABASE IF EXISTS \"$BENCH_DATABASE\" WITH (FORCE)" \
+  -c "CREATE DATABASE \"$BENCH_DATABASE\"" >&2 || die "could not create $BENCH_DATABASE"
+export DATABASE_URL="${DATABASE_URL%/*}/$BENCH_DATABASE"
 # The migrate step (the services it starts only check the schema).
 node "$ROOT/packages/database/dist/migrate-main.js" >&2 || die "migrations failed"
 log "benchmarks: ${*:-all} (database ${DATABASE_URL##*/}, Temporal $BENCH_TEMPORAL_MODE at $TEMPORAL_ADDRESS, ${BENCH_WORKERS:-1} worker(s))"
