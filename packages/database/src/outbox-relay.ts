@@ -187,7 +187,11 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
         if (!leading) {
           const [lock] = await s.query<{ leader: boolean }>(TRY_LEAD, [RELAY_LOCK]);
           if (lock?.leader) {
-            await s.query(`UNLISTEN ${HANDOVER_CHANNEL}; LISTEN ${OUTBOX_CHANNEL}`);
+            // A leader that cannot listen gives the lock up with its session, rather than lead deaf.
+            await s.query(`UNLISTEN ${HANDOVER_CHANNEL}; LISTEN ${OUTBOX_CHANNEL}`).catch((err: unknown) => {
+              lost();
+              throw err;
+            });
             leading = true;
           }
         }
