@@ -25,22 +25,22 @@ import type { GatewayDeps } from '../../context';
 import { conflict, notFound, unprocessable } from '../../errors';
 import { requireRole } from '../../lib/access';
 import { postEventRecord } from '../../lib/events';
-import { type PostRow, type PresentedPost, presentPostRow } from './presenters';
+import { type PostRow, postRow, type PresentedPost, presentPostRow } from './presenters';
 import { resolveTargets } from './targets';
 import type { z } from '../../lib/zod';
 import type { CreatePostBody, UpdatePostBody } from './schema';
 
 /**
- * The workflow input of a post (targets loaded: every command has them): its time and version, and its
- * targets for the status query while it waits.
+ * The workflow input of a post's row (an entity's through `postRow`, targets loaded): its time and
+ * version, and its targets for the status query while it waits.
  */
-function workflowInput(post: Post): PublishPostInput {
+function workflowInput(post: PostRow): PublishPostInput {
   return {
     postId: post.id,
-    organizationId: post.organization.id,
+    organizationId: post.organizationId,
     scheduledAt: post.scheduledAt?.toISOString() ?? null,
     version: post.version,
-    targets: post.targets.getItems().map((t) => ({ targetId: t.id, platform: t.platform })),
+    targets: post.targets.map((t) => ({ targetId: t.id, platform: t.platform })),
   };
 }
 
@@ -172,13 +172,7 @@ export async function createPost(
     auditParam([created]),
   ]);
   if (scheduledAt) {
-    await deps.scheduler.schedule({
-      postId: row.id,
-      organizationId: orgId,
-      scheduledAt: scheduledAt.toISOString(),
-      version: row.version,
-      targets: row.targets.map((t) => ({ targetId: t.id, platform: t.platform })),
-    });
+    await deps.scheduler.schedule(workflowInput(row));
   }
   return presented;
 }
@@ -266,7 +260,7 @@ export async function updatePost(
   if (post.status === 'draft' && hadWorkflow) {
     await ignoreMissing(deps.scheduler.cancel(post.id, 'unscheduled', actor));
   } else if (post.scheduledAt && !hadWorkflow) {
-    await deps.scheduler.schedule(workflowInput(post));
+    await deps.scheduler.schedule(workflowInput(postRow(post)));
   } else if (post.scheduledAt && timeChanged) {
     await deps.scheduler.reschedule(post.id, post.scheduledAt, post.version, actor);
   } else if (hadWorkflow && contentChanged) {
@@ -320,7 +314,7 @@ export async function publishPostNow(
   recordPostAudit(em, post, 'publish_requested', actor);
   await em.flush();
   if (wasDraft) {
-    await deps.scheduler.schedule({ ...workflowInput(post), scheduledAt: null }, true);
+    await deps.scheduler.schedule({ ...workflowInput(postRow(post)), scheduledAt: null }, true);
   } else {
     await deps.scheduler.publishNow(post.id, post.version, actor);
   }

@@ -99,7 +99,12 @@ const targetRow = (t: PostTarget): TargetRow => ({
 
 /** A post entity as the API shows it (targets must be loaded); see presentPostRow. */
 export function presentPost(post: Post) {
-  return presentPostRow({
+  return presentPostRow(postRow(post));
+}
+
+/** A post entity's columns as the presenter reads them (targets must be loaded). */
+export function postRow(post: Post): PostRow {
+  return {
     id: post.id,
     organizationId: post.organization.id,
     authorId: post.author?.id ?? null,
@@ -114,7 +119,7 @@ export function presentPost(post: Post) {
     createdAt: post.createdAt,
     updatedAt: post.updatedAt,
     targets: post.targets.getItems().map(targetRow),
-  });
+  };
 }
 
 /** One timeline entry from an audit event. */
