@@ -121,6 +121,32 @@ export function cpuTimeMs(pid: number | undefined): number {
   }
 }
 
+/**
+ * CPU time (ms) every PostgreSQL process on this machine has used so far: each server process's own
+ * time plus what its exited children used (a backend's time goes to the postmaster when it exits).
+ * From /proc (Linux); NaN elsewhere.
+ */
+export function postgresCpuMs(): number {
+  let ticks = 0;
+  try {
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== 'postgres') continue;
+        // utime, stime, cutime, cstime are fields 14–17.
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+      } catch {
+        /* the process is gone */
+      }
+    }
+  } catch {
+    return Number.NaN;
+  }
+  return (ticks * 1000) / 100;
+}
+
 /** CPU time (ms) per thread name of a process, largest first, e.g. the JS main thread vs native pools. */
 export function cpuByThread(pid: number | undefined): [string, number][] {
   const byName = new Map<string, number>();

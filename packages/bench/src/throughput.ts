@@ -4,7 +4,7 @@
  */
 import { loadavg } from 'node:os';
 import type { noopWorkflow } from './baseline/workflows';
-import { type ChildService, cpuByThread, cpuTimeMs } from './children';
+import { type ChildService, cpuByThread, cpuTimeMs, postgresCpuMs } from './children';
 import { emit, mapLimit, progress, round, sleep, until } from './report';
 import { emulatorReceipts, seedPosts, settled, startWorkflows, type World } from './world';
 
@@ -56,6 +56,10 @@ async function noopRuns(w: World, label: string, count: number): Promise<number>
 const serverCpu = (pid: number | undefined, before: number, n: number): string =>
   pid === undefined ? '' : `; Temporal dev server CPU ${round((cpuTimeMs(pid) - before) / n, 2)} ms/post`;
 
+/** PostgreSQL's CPU per post since `before` (its ms then), as text for the progress line. */
+const postgresCpu = (before: number, n: number): string =>
+  Number.isNaN(before) ? '' : `; PostgreSQL CPU ${round((postgresCpuMs() - before) / n, 2)} ms/post`;
+
 /** A worker's CPU per post in each of its threads (by name) since `before`, the busiest first. */
 function perPostByThread(child: ChildService, before: [string, number][], n: number): string {
   const start = new Map(before);
@@ -82,24 +86,27 @@ export async function throughputBench(
   const server = cfg.temporalPid || undefined;
   const cpuBefore = cpuTimeMs(publisher.process.pid);
   const serverBefore = cpuTimeMs(server);
+  const pgBefore = postgresCpuMs();
   const threadsBefore = cpuByThread(publisher.process.pid);
   const postsPerS = await publishNow(w, 'now', n);
   const cpuMs = cpuTimeMs(publisher.process.pid) - cpuBefore;
   progress(
     `publish-throughput: ${round(postsPerS)} posts/s; worker CPU ${round(cpuMs / n, 2)} ms/post` +
-      `${serverCpu(server, serverBefore, n)}, load average ${loadavg()[0]!.toFixed(1)}`,
+      `${serverCpu(server, serverBefore, n)}${postgresCpu(pgBefore, n)}, load average ${loadavg()[0]!.toFixed(1)}`,
   );
   progress(`publishing worker CPU by thread, ms/post: ${perPostByThread(publisher, threadsBefore, n)}`);
 
   if (cfg.throughputWarmup > 0) await noopRuns(w, 'warmup', cfg.throughputWarmup);
   const cpuBase = cpuTimeMs(baseline.process.pid);
   const serverBase = cpuTimeMs(server);
+  const pgBase = postgresCpuMs();
   const baselineThreadsBefore = cpuByThread(baseline.process.pid);
   const baselinePerS = await noopRuns(w, 'measured', n);
   progress(
     `publish-throughput baseline: ${round(baselinePerS)} workflows/s; worker CPU ` +
       `${round((cpuTimeMs(baseline.process.pid) - cpuBase) / n, 2)} ms/workflow` +
-      serverCpu(server, serverBase, n),
+      serverCpu(server, serverBase, n) +
+      postgresCpu(pgBase, n),
   );
   progress(
     `baseline worker CPU by thread, ms/workflow: ${perPostByThread(baseline, baselineThreadsBefore, n)}`,

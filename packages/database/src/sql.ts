@@ -4,28 +4,46 @@ import type { TargetError, TargetStatus } from './entities/post-target.entity';
 /**
  * A raw statement for a hot path, with a name that says what it does. `text` uses `?` placeholders.
  * Ordinary work uses entities; a statement is for the few places where a round trip or a hydration
- * costs too much per post.
+ * costs too much per post. The name is also the statement's name in PostgreSQL: each connection
+ * parses and plans it once, then only binds and runs it.
  */
 export interface NamedStatement {
   readonly name: string;
   readonly text: string;
 }
 
-/** Declares a named statement (one module per feature keeps them, next to the code that runs them). */
-export const statement = (name: string, text: string): NamedStatement => ({ name, text });
+/** The text each name was declared with: one name, one text, in a process. */
+const declared = new Map<string, string>();
+
+/**
+ * Declares a named statement (one module per feature keeps them, next to the code that runs them).
+ * A name declared again must come with the same text: a connection that prepared the first would
+ * otherwise refuse the second.
+ */
+export function statement(name: string, text: string): NamedStatement {
+  const known = declared.get(name);
+  if (known !== undefined && known !== text)
+    throw new Error(`statement ${name} is declared twice, with two texts`);
+  declared.set(name, text);
+  return { name, text };
+}
 
 /**
  * Runs a named statement on the ORM's own connection pool (its knex): inside `em.transactional(...)`
  * it joins that transaction, otherwise it takes a pooled connection for this statement alone. The
- * parameters are bound by the driver (`$1`, `$2`, …), never pasted into the text. Resolves with the
- * rows (an empty array for a statement that returns none).
+ * parameters are bound by the driver (`$1`, `$2`, …), never pasted into the text. The driver
+ * prepares it under its name on first use on a connection (knex hands `options` to pg's query).
+ * Resolves with the rows (an empty array for a statement that returns none).
  */
 export async function runStatement<T>(
   em: EntityManager,
   st: NamedStatement,
   params: readonly unknown[] = [],
 ): Promise<T[]> {
-  const query = em.getKnex().raw(st.text, params as never[]);
+  const query = em
+    .getKnex()
+    .raw(st.text, params as never[])
+    .options({ name: st.name });
   const tx = em.getTransactionContext<Knex.Transaction>();
   if (tx) void query.transacting(tx);
   const result = (await query) as unknown as { rows?: T[] };

@@ -25,12 +25,16 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => w?.close(), 30_000);
 
-const AGE = statement(
-  'test-age-row',
-  `update %TABLE% set created_at = now() - make_interval(days => ?) where id = ?`,
-);
+/** Backdates a row of `table` (a statement per table: one name, one text). */
 const age = (table: string, id: string, days: number) =>
-  runStatement(w.h.orm.em.fork(), { ...AGE, text: AGE.text.replace('%TABLE%', table) }, [days, id]);
+  runStatement(
+    w.h.orm.em.fork(),
+    statement(
+      `test-age-${table}`,
+      `update ${table} set created_at = now() - make_interval(days => ?) where id = ?`,
+    ),
+    [days, id],
+  );
 
 describe('triggering each schedule runs its job', () => {
   test('health check: pollers, dependencies and backlog reported, and published on vt.system.ops.health', async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type EntityManager, postsVersionSql, runStatement, statement } from '@vibetribe/database';
+import { type EntityManager, postsVersionSql } from '@vibetribe/database';
 import { PostListCache } from '../../lib/list-cache';
 import { ListAccessBatcher } from '../../lib/list-access';
 import { startTestGateway, type TestGateway } from '../../test-support/harness';
@@ -43,7 +43,7 @@ async function ownerWithAccount(name: string): Promise<{ owner: Member; accountI
 
 /** Runs SQL as psql would, behind the gateways' backs (`em`: to join a transaction). */
 const sql = async (text: string, params: unknown[] = [], em: EntityManager = a.deps.orm.em) =>
-  runStatement<Record<string, unknown>>(em, statement('test', text), params);
+  em.getConnection().execute<Record<string, unknown>[]>(text, params, 'all', em.getTransactionContext());
 const version = async (orgId: string) =>
   String((await sql(`SELECT ${postsVersionSql('?')}::text AS n`, [orgId]))[0]!.n);
 
