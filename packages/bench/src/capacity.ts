@@ -9,9 +9,13 @@ import { emit, progress, quantile, round, sleep } from './report';
 import { type SearchResult, searchRate } from './search';
 import { describe, evenlyDue, keptUp, leadMs, runWave, type Scheduler, type Wave } from './waves';
 
-/** A scheduler's capacity, with the worker CPU and PostgreSQL's work per post over the steps that kept up. */
+/**
+ * A scheduler's capacity, with the worker's CPU, the whole machine's and PostgreSQL's work per post
+ * over the steps that kept up.
+ */
 export interface Capacity extends SearchResult {
   cpuMsPerPost: number;
+  machineCpuMsPerPost: number;
   pg?: ReturnType<PgTally['perPost']>;
 }
 
@@ -39,7 +43,8 @@ function report(bench: string, s: Scheduler, what: string, wave: Wave, verdict =
       (wave.backlogAtDue >= 0
         ? `${wave.backlogAtDue} first tasks still queued at the first due time, `
         : '') +
-      `worker CPU ${round(wave.cpuMs / wave.posts, 2)} ms/post${verdict}`,
+      `worker CPU ${round(wave.cpuMs / wave.posts, 2)} ms/post, PostgreSQL ` +
+      `${round(wave.postgresCpuMs / wave.posts, 2)}, machine ${round(wave.machineCpuMs / wave.posts, 2)}${verdict}`,
   );
 }
 
@@ -56,6 +61,7 @@ export async function searchCapacity(
   pg?: PgProbe,
 ): Promise<Capacity> {
   let cpuMs = 0;
+  let machineMs = 0;
   let cpuPosts = 0;
   const tally = new PgTally();
   let step = 0;
@@ -68,6 +74,7 @@ export async function searchCapacity(
     const ok = keptUp(wave, cfg.capacityP99Ms);
     if (ok) {
       cpuMs += wave.cpuMs;
+      machineMs += wave.machineCpuMs;
       cpuPosts += wave.posts;
       if (pg && pgBefore) tally.add(pgBefore, await pg.snapshot());
     }
@@ -93,6 +100,7 @@ export async function searchCapacity(
   return {
     ...found,
     cpuMsPerPost: cpuPosts ? cpuMs / cpuPosts : Number.NaN,
+    machineCpuMsPerPost: cpuPosts ? machineMs / cpuPosts : Number.NaN,
     ...(pg ? { pg: tally.perPost(cpuPosts) } : {}),
   };
 }
@@ -135,6 +143,8 @@ export async function capacityBench(
     ratio: base.rate ? figure(prod.rate / base.rate, 3) : null,
     cpu_ms_per_post: figure(prod.cpuMsPerPost, 2),
     baseline_cpu_ms_per_post: figure(base.cpuMsPerPost, 2),
+    machine_cpu_ms_per_post: figure(prod.machineCpuMsPerPost, 2),
+    baseline_machine_cpu_ms_per_post: figure(base.machineCpuMsPerPost, 2),
     p99_limit_ms: cfg.capacityP99Ms,
     step_s: cfg.capacityStepS,
     kept_up_at: figure(prod.passed),
@@ -248,6 +258,9 @@ export async function burstBench(
     product_cpu_ms_per_post: round(prod.cpuMs / prod.posts, 2),
     baseline_cpu_ms_per_post: round(base.cpuMs / base.posts, 2),
     bull_cpu_ms_per_post: round(queued.cpuMs / queued.posts, 2),
+    product_machine_cpu_ms_per_post: round(prod.machineCpuMs / prod.posts, 2),
+    baseline_machine_cpu_ms_per_post: round(base.machineCpuMs / base.posts, 2),
+    bull_machine_cpu_ms_per_post: round(queued.machineCpuMs / queued.posts, 2),
     lost: prod.lost,
     duplicated: prod.duplicated,
     baseline_lost: base.lost,

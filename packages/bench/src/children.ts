@@ -122,6 +122,24 @@ export function cpuTimeMs(pid: number | undefined): number {
 }
 
 /**
+ * CPU time (ms) the whole machine has spent busy so far, over all its cores (user, nice, system, irq,
+ * softirq and steal from /proc/stat): every process of the system under test and of the benchmark.
+ * NaN off Linux.
+ */
+export function machineCpuMs(): number {
+  try {
+    const [, user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
+      .split('\n', 1)[0]!
+      .trim()
+      .split(/\s+/)
+      .map(Number);
+    return ((user! + nice! + system! + irq! + softirq! + steal!) * 1000) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/**
  * CPU time (ms) every PostgreSQL process on this machine has used so far: each server process's own
  * time plus what its exited children used (a backend's time goes to the postmaster when it exits).
  * From /proc (Linux); NaN elsewhere.

@@ -2,6 +2,7 @@
  * A wave: posts created ahead of their time, each due at a given moment, and how late each was done.
  * The accounting is pure; `runWave` drives a `Scheduler` (the product, bare Temporal or Bull) through one.
  */
+import { machineCpuMs, postgresCpuMs } from './children';
 import type { BenchConfig } from './config';
 import { progress, quantile, sleep } from './report';
 
@@ -33,12 +34,18 @@ export interface WaveOutcome {
   duplicated: number;
 }
 
-/** A wave as run: its outcome, what creating it took, and the CPU the doing process spent. */
+/**
+ * A wave as run: its outcome, what creating it took, and the CPU spent by the doing process, by
+ * PostgreSQL and by the whole machine (the scheduler's server, the emulator, NATS and the benchmark
+ * included) from the first create to the last receipt.
+ */
 export interface Wave extends WaveOutcome {
   posts: number;
   /** Time to create the posts (rows and workflow starts, or Bull jobs). */
   createMs: number;
   cpuMs: number;
+  postgresCpuMs: number;
+  machineCpuMs: number;
   /** Workflow tasks still queued when the first post fell due (-1: unknown). */
   backlogAtDue: number;
   /** The wait ended as soon as the wave could no longer pass. */
@@ -132,6 +139,8 @@ export async function runWave(
   opts: { deadline: number; limitMs?: number },
 ): Promise<Wave> {
   const cpuBefore = s.cpuMs();
+  const postgresBefore = postgresCpuMs();
+  const machineBefore = machineCpuMs();
   const createdFrom = Date.now();
   const keys = await s.schedule(label, due);
   const createMs = Date.now() - createdFrom;
@@ -152,6 +161,8 @@ export async function runWave(
     await sleep(200);
   }
   const cpuMs = s.cpuMs() - cpuBefore;
+  const machineMs = machineCpuMs() - machineBefore;
+  const postgresMs = postgresCpuMs() - postgresBefore;
   const result = outcome(due, keys, s.receipts(wanted));
   if (stoppedEarly || result.lost > 0) await s.cancelPending();
   return {
@@ -159,6 +170,8 @@ export async function runWave(
     posts: keys.length,
     createMs,
     cpuMs,
+    postgresCpuMs: postgresMs,
+    machineCpuMs: machineMs,
     backlogAtDue: await backlog,
     stoppedEarly,
   };
