@@ -4,6 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import autocannon from 'autocannon';
 import { initOrm, type MikroORM } from '@vibetribe/database';
 import {
+  accountTokensWorkflowId,
   organizationIdKey,
   postIdKey,
   postStatusKey,
@@ -143,6 +144,8 @@ export async function apiBench(cfg: BenchConfig): Promise<void> {
   let base = '';
   const children: ChildService[] = [];
   const created = { organizationIds: [] as string[], userIds: [] as string[] };
+  /** The account's token workflow, which the gateway starts with the account (no search attributes). */
+  let tokensWorkflowId: string | undefined;
   const runId = randomUUID().slice(0, 8);
   const startQueue = `bench-start-${runId}`;
   let orm: MikroORM | undefined;
@@ -185,6 +188,7 @@ export async function apiBench(cfg: BenchConfig): Promise<void> {
       }),
       'connect account',
     );
+    tokensWorkflowId = accountTokensWorkflowId(account.id);
 
     const seedStarted = Date.now();
     const n = cfg.apiSeedPosts;
@@ -279,9 +283,11 @@ export async function apiBench(cfg: BenchConfig): Promise<void> {
     });
   } finally {
     for (const child of children.reverse()) await child.stop();
-    // The gateway's workflows (on the publishing task queue, by the organization) and the bare starts.
+    // The gateway's workflows (on the publishing task queue, by the organization, and the account's
+    // token workflow, which would otherwise wait there for the next worker) and the bare starts.
     const queries = [
       ...created.organizationIds.map((id) => `${SEARCH_ATTRIBUTES.organizationId} = '${id}'`),
+      ...(tokensWorkflowId ? [`WorkflowId = '${tokensWorkflowId}'`] : []),
       onTaskQueue(startQueue),
     ];
     await cleanUpWorkflows(client, queries, cfg.keepData);
