@@ -108,14 +108,33 @@ export async function answers200(url: string): Promise<boolean> {
   }
 }
 
+/** Clock ticks per second in /proc's CPU times (USER_HZ, 100 on Linux). */
+const TICK_MS = 1000 / 100;
+
+/**
+ * A `/proc/<pid>/stat` (or a thread's `/proc/<pid>/task/<tid>/stat`): the command's name and its CPU
+ * times in ms: its own (utime + stime) and its exited children's (cutime + cstime). Throws when the
+ * file cannot be read (not Linux, or the process is gone).
+ */
+function readStat(path: string): { name: string; ownMs: number; childrenMs: number } {
+  const stat = readFileSync(path, 'utf8');
+  // The fields after the command (which may hold spaces and parentheses): state is field 3, utime
+  // 14, stime 15, cutime 16, cstime 17.
+  const fields = stat
+    .slice(stat.lastIndexOf(')') + 2)
+    .split(' ')
+    .map(Number);
+  return {
+    name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+    ownMs: (fields[11]! + fields[12]!) * TICK_MS,
+    childrenMs: (fields[13]! + fields[14]!) * TICK_MS,
+  };
+}
+
 /** CPU time (user + system, ms) a process has used so far, from /proc (Linux); NaN elsewhere. */
 export function cpuTimeMs(pid: number | undefined): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command (which may hold spaces): state is field 3, utime 14, stime 15.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    return (ticks * 1000) / 100;
+    return readStat(`/proc/${pid}/stat`).ownMs;
   } catch {
     return Number.NaN;
   }
@@ -133,7 +152,7 @@ export function machineCpuMs(): number {
       .trim()
       .split(/\s+/)
       .map(Number);
-    return ((user! + nice! + system! + irq! + softirq! + steal!) * 1000) / 100;
+    return (user! + nice! + system! + irq! + softirq! + steal!) * TICK_MS;
   } catch {
     return Number.NaN;
   }
@@ -145,16 +164,13 @@ export function machineCpuMs(): number {
  * From /proc (Linux); NaN elsewhere.
  */
 export function postgresCpuMs(): number {
-  let ticks = 0;
+  let ms = 0;
   try {
     for (const pid of readdirSync('/proc')) {
       if (!/^\d+$/.test(pid)) continue;
       try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== 'postgres') continue;
-        // utime, stime, cutime, cstime are fields 14–17.
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+        const stat = readStat(`/proc/${pid}/stat`);
+        if (stat.name === 'postgres') ms += stat.ownMs + stat.childrenMs;
       } catch {
         /* the process is gone */
       }
@@ -162,7 +178,7 @@ export function postgresCpuMs(): number {
   } catch {
     return Number.NaN;
   }
-  return (ticks * 1000) / 100;
+  return ms;
 }
 
 /** CPU time (ms) per thread name of a process, largest first, e.g. the JS main thread vs native pools. */
@@ -170,11 +186,8 @@ export function cpuByThread(pid: number | undefined): [string, number][] {
   const byName = new Map<string, number>();
   try {
     for (const tid of readdirSync(`/proc/${pid}/task`)) {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const ms = ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-      byName.set(name, (byName.get(name) ?? 0) + ms);
+      const { name, ownMs } = readStat(`/proc/${pid}/task/${tid}/stat`);
+      byName.set(name, (byName.get(name) ?? 0) + ownMs);
     }
   } catch {
     /* not Linux, or the process is gone */
