@@ -16,6 +16,8 @@ import { describe, evenlyDue, keptUp, leadMs, runWave, type Scheduler, type Wave
 export interface Capacity extends SearchResult {
   cpuMsPerPost: number;
   machineCpuMsPerPost: number;
+  /** The local dev server's CPU per post (NaN in cluster mode). */
+  serverCpuMsPerPost: number;
   pg?: ReturnType<PgTally['perPost']>;
 }
 
@@ -44,7 +46,8 @@ function report(bench: string, s: Scheduler, what: string, wave: Wave, verdict =
         ? `${wave.backlogAtDue} first tasks still queued at the first due time, `
         : '') +
       `worker CPU ${round(wave.cpuMs / wave.posts, 2)} ms/post, PostgreSQL ` +
-      `${round(wave.postgresCpuMs / wave.posts, 2)}, machine ${round(wave.machineCpuMs / wave.posts, 2)}${verdict}`,
+      `${round(wave.postgresCpuMs / wave.posts, 2)}, Temporal server ${round(wave.serverCpuMs / wave.posts, 2)}, ` +
+      `machine ${round(wave.machineCpuMs / wave.posts, 2)}${verdict}`,
   );
 }
 
@@ -62,6 +65,7 @@ export async function searchCapacity(
 ): Promise<Capacity> {
   let cpuMs = 0;
   let machineMs = 0;
+  let serverMs = 0;
   let cpuPosts = 0;
   const tally = new PgTally();
   let step = 0;
@@ -70,11 +74,16 @@ export async function searchCapacity(
     const due = windowAhead(cfg, s, startRate(), n, cfg.capacityStepS);
     const deadline = due[due.length - 1]! + cfg.capacityGraceS * 1000;
     const pgBefore = await pg?.snapshot();
-    const wave = await runWave(s, `capacity-${++step}`, due, { deadline, limitMs: cfg.capacityP99Ms });
+    const wave = await runWave(s, `capacity-${++step}`, due, {
+      deadline,
+      limitMs: cfg.capacityP99Ms,
+      serverPid: cfg.temporalPid || undefined,
+    });
     const ok = keptUp(wave, cfg.capacityP99Ms);
     if (ok) {
       cpuMs += wave.cpuMs;
       machineMs += wave.machineCpuMs;
+      serverMs += wave.serverCpuMs;
       cpuPosts += wave.posts;
       if (pg && pgBefore) tally.add(pgBefore, await pg.snapshot());
     }
@@ -101,6 +110,7 @@ export async function searchCapacity(
     ...found,
     cpuMsPerPost: cpuPosts ? cpuMs / cpuPosts : Number.NaN,
     machineCpuMsPerPost: cpuPosts ? machineMs / cpuPosts : Number.NaN,
+    serverCpuMsPerPost: cpuPosts ? serverMs / cpuPosts : Number.NaN,
     ...(pg ? { pg: tally.perPost(cpuPosts) } : {}),
   };
 }
@@ -145,6 +155,8 @@ export async function capacityBench(
     baseline_cpu_ms_per_post: figure(base.cpuMsPerPost, 2),
     machine_cpu_ms_per_post: figure(prod.machineCpuMsPerPost, 2),
     baseline_machine_cpu_ms_per_post: figure(base.machineCpuMsPerPost, 2),
+    server_cpu_ms_per_post: figure(prod.serverCpuMsPerPost, 2),
+    baseline_server_cpu_ms_per_post: figure(base.serverCpuMsPerPost, 2),
     p99_limit_ms: cfg.capacityP99Ms,
     step_s: cfg.capacityStepS,
     kept_up_at: figure(prod.passed),
@@ -192,7 +204,10 @@ export async function halfCapacityBench(
   const run = async (s: Scheduler) => {
     const due = windowAhead(cfg, s, startRate(), n, cfg.capacityStepS);
     const deadline = due[due.length - 1]! + cfg.capacityGraceS * 1000;
-    const wave = await runWave(s, 'half-capacity', due, { deadline });
+    const wave = await runWave(s, 'half-capacity', due, {
+      deadline,
+      serverPid: cfg.temporalPid || undefined,
+    });
     report('scheduling-half-capacity', s, `${round(rate)} posts/s (${n} over ${cfg.capacityStepS} s)`, wave);
     return wave;
   };
@@ -217,7 +232,10 @@ async function burst(cfg: BenchConfig, s: Scheduler, startRate: number): Promise
   const n = cfg.burstPosts;
   const second = Math.ceil((Date.now() + leadMs(n, startRate, s.queuesFirstTasks, cfg)) / 1000) * 1000;
   const due = Array.from({ length: n }, () => second);
-  const wave = await runWave(s, 'burst', due, { deadline: second + cfg.burstTimeoutS * 1000 });
+  const wave = await runWave(s, 'burst', due, {
+    deadline: second + cfg.burstTimeoutS * 1000,
+    serverPid: cfg.temporalPid || undefined,
+  });
   report('scheduling-burst', s, `${n} posts due at one second`, wave);
   return wave;
 }
@@ -261,6 +279,8 @@ export async function burstBench(
     product_machine_cpu_ms_per_post: round(prod.machineCpuMs / prod.posts, 2),
     baseline_machine_cpu_ms_per_post: round(base.machineCpuMs / base.posts, 2),
     bull_machine_cpu_ms_per_post: round(queued.machineCpuMs / queued.posts, 2),
+    product_server_cpu_ms_per_post: figure(prod.serverCpuMs / prod.posts, 2),
+    baseline_server_cpu_ms_per_post: figure(base.serverCpuMs / base.posts, 2),
     lost: prod.lost,
     duplicated: prod.duplicated,
     baseline_lost: base.lost,

@@ -2,7 +2,7 @@
  * A wave: posts created ahead of their time, each due at a given moment, and how late each was done.
  * The accounting is pure; `runWave` drives a `Scheduler` (the product, bare Temporal or Bull) through one.
  */
-import { machineCpuMs, postgresCpuMs } from './children';
+import { cpuTimeMs, machineCpuMs, postgresCpuMs } from './children';
 import type { BenchConfig } from './config';
 import { progress, quantile, sleep } from './report';
 
@@ -46,6 +46,8 @@ export interface Wave extends WaveOutcome {
   cpuMs: number;
   postgresCpuMs: number;
   machineCpuMs: number;
+  /** The local Temporal dev server's CPU (NaN when none runs here). */
+  serverCpuMs: number;
   /** Workflow tasks still queued when the first post fell due (-1: unknown). */
   backlogAtDue: number;
   /** The wait ended as soon as the wave could no longer pass. */
@@ -136,9 +138,10 @@ export async function runWave(
   s: Scheduler,
   label: string,
   due: readonly number[],
-  opts: { deadline: number; limitMs?: number },
+  opts: { deadline: number; limitMs?: number; serverPid?: number },
 ): Promise<Wave> {
   const cpuBefore = s.cpuMs();
+  const serverBefore = cpuTimeMs(opts.serverPid);
   const postgresBefore = postgresCpuMs();
   const machineBefore = machineCpuMs();
   const createdFrom = Date.now();
@@ -163,6 +166,7 @@ export async function runWave(
   const cpuMs = s.cpuMs() - cpuBefore;
   const machineMs = machineCpuMs() - machineBefore;
   const postgresMs = postgresCpuMs() - postgresBefore;
+  const serverMs = cpuTimeMs(opts.serverPid) - serverBefore;
   const result = outcome(due, keys, s.receipts(wanted));
   if (stoppedEarly || result.lost > 0) await s.cancelPending();
   return {
@@ -172,6 +176,7 @@ export async function runWave(
     cpuMs,
     postgresCpuMs: postgresMs,
     machineCpuMs: machineMs,
+    serverCpuMs: serverMs,
     backlogAtDue: await backlog,
     stoppedEarly,
   };
