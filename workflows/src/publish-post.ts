@@ -223,9 +223,9 @@ export async function publishPostWorkflow(input: PublishPostInput): Promise<Publ
    * when every target found the post moved later.
    */
   async function runRound(round: number, reason: PublishReason, actor: Actor | undefined): Promise<void> {
+    // Not upserted: a round lasts about a second, and each upsert is one more visibility write.
     flow.state = 'publishing';
     flow.retry = undefined;
-    markSearchAttributes('publishing');
     const todo = flow.targets.filter((t) => t.status !== 'published' && t.status !== 'cancelled');
     const dueAt = reason === 'timer_fired' ? (flow.scheduledAt ?? undefined) : undefined;
     const scope = new CancellationScope();

@@ -1,10 +1,10 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { SEARCH_ATTRIBUTES } from './names';
 
-/** `VtPostStatus`: the post's status, for visibility queries (`VtPostStatus = 'failed'`). */
+/** `VtPostStatus`: where the post rests (not `publishing`: see the README), for visibility queries (`VtPostStatus = 'failed'`). */
 export const postStatusKey = defineSearchAttributeKey(SEARCH_ATTRIBUTES.status, SearchAttributeType.KEYWORD);
 
-/** `VtScheduledAt`: when the post is due; cleared once it no longer waits. */
+/** `VtScheduledAt`: when the post is due, moved by each reschedule. */
 export const scheduledAtKey = defineSearchAttributeKey(
   SEARCH_ATTRIBUTES.scheduledAt,
   SearchAttributeType.DATETIME,

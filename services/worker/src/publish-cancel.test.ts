@@ -1,6 +1,6 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
-import { cancelSignal, rescheduleUpdate, statusQuery } from '@vibetribe/workflows';
+import { cancelSignal, postStatusKey, rescheduleUpdate, statusQuery } from '@vibetribe/workflows';
 import { type Harness, startHarness } from './testing/harness';
 import { eventually, postsOf, readRows, sleep } from './testing/expect';
 
@@ -97,7 +97,9 @@ describe('a cancel during the round', () => {
     const err: unknown = await handle.result().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WorkflowFailedError);
     expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
-    expect((await handle.describe()).status.name).toBe('CANCELLED');
+    const described = await handle.describe();
+    expect(described.status.name).toBe('CANCELLED');
+    expect(described.typedSearchAttributes.get(postStatusKey)).toBe('cancelled');
     const rows = await readRows(h.orm, seeded);
     expect(rows.post.status).toBe('cancelled');
     expect(rows.target.status).toBe('cancelled');

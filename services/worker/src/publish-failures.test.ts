@@ -1,6 +1,7 @@
-import { retrySignal, statusQuery } from '@vibetribe/workflows';
+import type { WorkflowHandle } from '@temporalio/client';
+import { postStatusKey, retrySignal, statusQuery } from '@vibetribe/workflows';
 import { type Harness, startHarness } from './testing/harness';
-import { postsOf, readRows, sleep } from './testing/expect';
+import { eventually, postsOf, readRows, sleep } from './testing/expect';
 
 let h: Harness;
 beforeAll(async () => {
@@ -11,11 +12,16 @@ afterEach(() => h.emulator.clearFaults());
 
 const fastRetry = { maximumAttempts: 3, initialIntervalMs: 200, backoffCoefficient: 2 };
 
+/** The workflow's `VtPostStatus`, as the Web UI and `temporal workflow describe` show it. */
+const visibleStatus = async (handle: WorkflowHandle) =>
+  (await handle.describe()).typedSearchAttributes.get(postStatusKey);
+
 describe('publishing failures (dev server, X emulator, Postgres)', () => {
   test('a 503, then success: exactly one post, two attempts', async () => {
     const seeded = await h.seed({ scheduledAt: null });
     h.emulator.setFaults({ failNext: { status: 503, count: 1 } });
-    const result = await (await h.start(seeded, { retry: fastRetry })).result();
+    const handle = await h.start(seeded, { retry: fastRetry });
+    const result = await handle.result();
     expect(result.state).toBe('published');
     expect(postsOf(h.emulator, seeded)).toHaveLength(1);
     const rows = await readRows(h.orm, seeded);
@@ -34,7 +40,8 @@ describe('publishing failures (dev server, X emulator, Postgres)', () => {
     expect(first.status).toBe(201);
     const before = h.emulator.stats().creates.rejected['403'] ?? 0;
 
-    const result = await (await h.start(seeded, { retry: fastRetry, retryWindowMs: 500 })).result();
+    const handle = await h.start(seeded, { retry: fastRetry, retryWindowMs: 500 });
+    const result = await handle.result();
     expect(result.state).toBe('failed');
     expect(result.targets[0]).toMatchObject({ status: 'failed', error: { kind: 'duplicate' } });
     expect((h.emulator.stats().creates.rejected['403'] ?? 0) - before).toBe(1);
@@ -46,6 +53,7 @@ describe('publishing failures (dev server, X emulator, Postgres)', () => {
       lastError: { kind: 'duplicate', status: 403 },
     });
     expect(rows.actions).toEqual(['publishing', 'failed']);
+    expect(await visibleStatus(handle)).toBe('failed');
   });
 
   test('a retry signal after a failure publishes the failed target', async () => {
@@ -58,6 +66,9 @@ describe('publishing failures (dev server, X emulator, Postgres)', () => {
       targets: [{ status: 'failed', attempts: 3 }],
     });
     expect((await readRows(h.orm, seeded)).post.status).toBe('failed');
+    // An operator finds it in the Web UI or with `temporal workflow list --query …`.
+    const query = `VtPostId = "${seeded.postId}" AND VtPostStatus = "failed" AND ExecutionStatus = "Running"`;
+    await eventually(async () => ((await h.client.workflow.count(query)).count === 1 ? true : undefined));
 
     await handle.signal(retrySignal, { actor: { type: 'user', id: 'u1' } });
     const result = await handle.result();
@@ -66,6 +77,7 @@ describe('publishing failures (dev server, X emulator, Postgres)', () => {
     const rows = await readRows(h.orm, seeded);
     expect(rows.target).toMatchObject({ status: 'published', attempts: 4 });
     expect(rows.actions).toEqual(['publishing', 'failed', 'publishing', 'target_published', 'published']);
+    expect(await visibleStatus(handle)).toBe('published');
   });
 
   test('a rate limit (429) waits for the reset X announces before the next attempt', async () => {
