@@ -77,7 +77,7 @@ export async function searchCapacity(
     const wave = await runWave(s, `capacity-${++step}`, due, {
       deadline,
       limitMs: cfg.capacityP99Ms,
-      serverPid: cfg.temporalPid || undefined,
+      serverPid: cfg.temporalPid,
     });
     const ok = keptUp(wave, cfg.capacityP99Ms);
     if (ok) {
@@ -206,7 +206,7 @@ export async function halfCapacityBench(
     const deadline = due[due.length - 1]! + cfg.capacityGraceS * 1000;
     const wave = await runWave(s, 'half-capacity', due, {
       deadline,
-      serverPid: cfg.temporalPid || undefined,
+      serverPid: cfg.temporalPid,
     });
     report('scheduling-half-capacity', s, `${round(rate)} posts/s (${n} over ${cfg.capacityStepS} s)`, wave);
     return wave;
@@ -234,7 +234,7 @@ async function burst(cfg: BenchConfig, s: Scheduler, startRate: number): Promise
   const due = Array.from({ length: n }, () => second);
   const wave = await runWave(s, 'burst', due, {
     deadline: second + cfg.burstTimeoutS * 1000,
-    serverPid: cfg.temporalPid || undefined,
+    serverPid: cfg.temporalPid,
   });
   report('scheduling-burst', s, `${n} posts due at one second`, wave);
   return wave;

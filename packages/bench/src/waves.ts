@@ -46,7 +46,7 @@ export interface Wave extends WaveOutcome {
   cpuMs: number;
   postgresCpuMs: number;
   machineCpuMs: number;
-  /** The local Temporal dev server's CPU (NaN when none runs here). */
+  /** The local Temporal dev server's CPU (NaN when none runs here: `serverPid` 0 or unset). */
   serverCpuMs: number;
   /** Workflow tasks still queued when the first post fell due (-1: unknown). */
   backlogAtDue: number;
