@@ -1,5 +1,6 @@
 import type { AccountTokensInput } from './account-tokens.contract';
 import { accountTokensWorkflowId } from './account-tokens.contract';
+import { organizationIdKey } from './search-attributes';
 
 /**
  * How an account's token workflow is started, by the gateway (first store, reconnect) and by a publish
@@ -12,5 +13,7 @@ export function accountTokensStartOptions(input: AccountTokensInput, taskQueue: 
     workflowId: accountTokensWorkflowId(input.accountId),
     workflowIdConflictPolicy: 'USE_EXISTING' as const,
     args: [input] as [AccountTokensInput],
+    // The organization's filter in the Web UI (`VtOrgId = '<org>'`) finds its accounts' workflows too.
+    typedSearchAttributes: [{ key: organizationIdKey, value: input.organizationId }],
   };
 }

@@ -43,6 +43,8 @@ const MARK_FAILED = statement(
 );
 
 const PAGE = 500;
+/** Workflow ids one visibility query names. */
+const LIST_CHUNK = 100;
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
 interface Candidate {
@@ -60,6 +62,20 @@ async function workflowStatus(deps: PeriodicDeps, postId: string): Promise<strin
     if (err instanceof WorkflowNotFoundError) return 'NOT_FOUND';
     throw err;
   }
+}
+
+/**
+ * The workflow ids of `postIds` that visibility lists as running: one list query per 100 posts,
+ * instead of a describe per post.
+ */
+async function listedRunning(deps: PeriodicDeps, postIds: string[]): Promise<Set<string>> {
+  const running = new Set<string>();
+  for (let i = 0; i < postIds.length; i += LIST_CHUNK) {
+    const ids = postIds.slice(i, i + LIST_CHUNK).map((id) => `'${publishWorkflowId(id)}'`);
+    const query = `WorkflowId IN (${ids.join(', ')}) AND ExecutionStatus = 'Running'`;
+    for await (const wf of deps.temporal.workflow.list({ query })) running.add(wf.workflowId);
+  }
+  return running;
 }
 
 /** What is wrong with a candidate and what to do, or undefined when its row and workflow agree. */
@@ -112,10 +128,10 @@ async function repair(
     if (!post || post.status !== c.status || post.deletedAt) return undefined;
     const previous = post.status;
     if (found.repair === 'restarted') {
-      await deps.temporal.workflow.start('publishPostWorkflow', {
-        ...publishStartOptions(restartInput(post), deps.taskQueue),
-        args: [restartInput(post)],
-      });
+      await deps.temporal.workflow.start(
+        'publishPostWorkflow',
+        publishStartOptions(restartInput(post), deps.taskQueue),
+      );
     } else {
       await runStatement(tx, MARK_FAILED, [reason, post.id, post.id]);
       post.status = 'failed';
@@ -147,12 +163,18 @@ async function repair(
  * The stalled-post sweep: every scheduled or publishing post is compared with its workflow, and each
  * disagreement is repaired (restart with the same workflow id, or failed with a reason), audited
  * as `sweep_repaired` and announced on `vt.<org>.post.status` with reason `sweep_<kind>`.
+ *
+ * Visibility only spares work: a post whose workflow it lists as running, and that is not publishing
+ * past the bound, is consistent and needs no more. Every other post's workflow is described (the
+ * server's own answer, never behind), and only that answer decides a repair. A workflow that closed a
+ * moment ago and is still listed as running is found by the next sweep.
  */
 export function sweepStalledPosts(deps: PeriodicDeps) {
   return async (): Promise<SweepReport> => {
     const { sweepGraceMs, publishingBoundMs } = deps.settings;
     const repairs: SweepRepair[] = [];
     let checked = 0;
+    let described = 0;
     // Pages by id, so every candidate is looked at however many wait far in the future.
     for (let after = NIL_UUID; ;) {
       const page = await runStatement<Candidate>(deps.orm.em.fork(), CANDIDATES, [
@@ -160,7 +182,13 @@ export function sweepStalledPosts(deps: PeriodicDeps) {
         after,
         PAGE,
       ]);
+      const running = await listedRunning(
+        deps,
+        page.map((c) => c.id),
+      );
       for (const c of page) {
+        if (running.has(publishWorkflowId(c.id)) && !diagnose(c, 'RUNNING', publishingBoundMs)) continue;
+        described++;
         const wfStatus = await workflowStatus(deps, c.id);
         const found = diagnose(c, wfStatus, publishingBoundMs);
         const done = found ? await repair(deps, c, found, wfStatus) : undefined;
@@ -174,6 +202,6 @@ export function sweepStalledPosts(deps: PeriodicDeps) {
       if (page.length < PAGE) break;
       after = page[page.length - 1]!.id;
     }
-    return { checked, repairs };
+    return { checked, described, repairs };
   };
 }

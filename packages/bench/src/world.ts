@@ -9,15 +9,7 @@ import { initOrm, type MikroORM, Organization, SocialAccount, User } from '@vibe
 import { startXEmulator, type XEmulator } from '@vibetribe/emulators';
 import { createSecretBox, encryptAccountTokens } from '@vibetribe/runtime';
 import { freePort } from '@vibetribe/testing';
-import {
-  organizationIdKey,
-  postIdKey,
-  postStatusKey,
-  publishPostWorkflow,
-  type PublishPostInput,
-  publishWorkflowId,
-  scheduledAtKey,
-} from '@vibetribe/workflows';
+import { publishPostWorkflow, type PublishPostInput, publishStartOptions } from '@vibetribe/workflows';
 import { answers200, type ChildService, startChild } from './children';
 import type { BenchConfig } from './config';
 import { mapLimit, progress, until } from './report';
@@ -158,7 +150,7 @@ export async function seedPosts(
   return written.map((ids, i) => ({ ...ids, text: texts[i]!, scheduledAt: rows[i]!.scheduledAt }));
 }
 
-/** Starts each post's workflow as the gateway's scheduler does (same id, conflict policy, search attributes). */
+/** Starts each post's workflow as the gateway's scheduler does (`publishStartOptions`). */
 export async function startWorkflows(w: World, posts: readonly BenchPost[]): Promise<void> {
   await mapLimit(posts, w.cfg.startConcurrency, async (post) => {
     const input: PublishPostInput = {
@@ -168,18 +160,7 @@ export async function startWorkflows(w: World, posts: readonly BenchPost[]): Pro
       version: 1,
       targets: [{ targetId: post.targetId, platform: 'x' }],
     };
-    await w.client.workflow.start(publishPostWorkflow, {
-      taskQueue: w.taskQueue,
-      workflowId: publishWorkflowId(post.postId),
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      args: [input],
-      typedSearchAttributes: [
-        { key: postIdKey, value: post.postId },
-        { key: organizationIdKey, value: w.organizationId },
-        { key: postStatusKey, value: 'scheduled' },
-        ...(post.scheduledAt ? [{ key: scheduledAtKey, value: post.scheduledAt }] : []),
-      ],
-    });
+    await w.client.workflow.start(publishPostWorkflow, publishStartOptions(input, w.taskQueue));
   });
 }
 

@@ -7,6 +7,7 @@ import {
   accountTokensWorkflow,
   accountTokensWorkflowId,
   disconnectUpdate,
+  organizationIdKey,
   reconnectedUpdate,
   refreshNowUpdate,
 } from '@vibetribe/workflows';
@@ -118,6 +119,17 @@ describe('account token workflow (X emulator)', () => {
     const history = JSON.stringify(await handle.fetchHistory());
     expect(history).not.toContain('new-access');
     expect(history).not.toContain(connected.tokens.accessToken);
+  });
+
+  test('its organization finds it in visibility by VtOrgId, as it finds its posts', async () => {
+    const seeded = await h.seed({ scheduledAt: null });
+    const handle = await startTokens(seeded);
+    expect((await handle.describe()).typedSearchAttributes.get(organizationIdKey)).toBe(
+      seeded.organizationId,
+    );
+    const query = `VtOrgId = '${seeded.organizationId}' AND WorkflowId = '${handle.workflowId}'`;
+    await eventually(async () => ((await h.client.workflow.count(query)).count === 1 ? true : undefined));
+    await handle.executeUpdate(disconnectUpdate);
   });
 
   test('disconnect ends the workflow', async () => {

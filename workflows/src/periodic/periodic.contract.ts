@@ -44,7 +44,10 @@ export type SweepInconsistency = 'workflow_missing' | 'workflow_closed' | 'publi
 
 /** What one sweep run looked at and did. */
 export interface SweepReport {
+  /** Candidates: scheduled or publishing posts unchanged for a minute. */
   checked: number;
+  /** Candidates whose workflow was described: those visibility did not list as running and healthy. */
+  described: number;
   repairs: SweepRepair[];
 }
 

@@ -23,6 +23,20 @@ const BACKDATE = statement(
 const backdate = (post: SeededPost, status: string, minutes: number) =>
   runStatement(w.h.orm.em.fork(), BACKDATE, [status, minutes, post.postId]);
 
+/** Resolves once visibility lists every one of these posts' workflows as running. */
+async function listedRunning(posts: SeededPost[]) {
+  const ids = posts.map((p) => `'${publishWorkflowId(p.postId)}'`).join(', ');
+  const query = `WorkflowId IN (${ids}) AND ExecutionStatus = 'Running'`;
+  await eventually(async () =>
+    (await w.h.client.workflow.count(query)).count === posts.length ? true : undefined,
+  );
+}
+
+const SOFT_DELETE = statement(
+  'test-soft-delete-posts',
+  `update posts set deleted_at = now() where id = any(?::uuid[])`,
+);
+
 async function rows(post: SeededPost) {
   const em = w.h.orm.em.fork();
   const p = await em.findOneOrFail(Post, post.postId);
@@ -32,6 +46,24 @@ async function rows(post: SeededPost) {
 }
 
 describe('the stalled-post sweep (triggered through its schedule)', () => {
+  test('posts whose workflows visibility lists as running are not described one by one', async () => {
+    // More than one visibility query's worth (100), all far ahead and untouched past the grace.
+    const posts: SeededPost[] = [];
+    for (let i = 0; i < 130; i++) posts.push(await w.h.seed({ scheduledAt: inHours(24 * 30) }));
+    await Promise.all(posts.map((p) => w.h.start(p, { scheduledAt: inHours(24 * 30).toISOString() })));
+    for (const p of posts) await backdate(p, 'scheduled', 5);
+    await listedRunning(posts);
+
+    const report = await w.trigger<SweepReport>('stalled-sweep');
+    expect(report).toEqual({ checked: 130, described: 0, repairs: [] });
+
+    // Out of the next test's way: no longer candidates, nor running.
+    await runStatement(w.h.orm.em.fork(), SOFT_DELETE, [posts.map((p) => p.postId)]);
+    await Promise.all(
+      posts.map((p) => w.h.client.workflow.getHandle(publishWorkflowId(p.postId)).terminate('test over')),
+    );
+  }, 60_000);
+
   test('repairs each kind of inconsistency, audited and announced; a consistent post is left alone', async () => {
     // 1. scheduled, no workflow at all (its start was lost): restarted under the same id.
     const missing = await w.h.seed({ scheduledAt: inHours(1) });
@@ -52,6 +84,7 @@ describe('the stalled-post sweep (triggered through its schedule)', () => {
     const fine = await w.h.seed({ scheduledAt: inHours(1) });
     await w.h.start(fine, { scheduledAt: inHours(1).toISOString() });
     await backdate(fine, 'scheduled', 5);
+    await listedRunning([fine, stalled]);
 
     const seen: { postId: string; reason: string; status: string; actor: string }[] = [];
     const subs = [missing, terminated, stalled, lost, fine].map((p) =>
@@ -62,6 +95,8 @@ describe('the stalled-post sweep (triggered through its schedule)', () => {
 
     const report = await w.trigger<SweepReport>('stalled-sweep');
     expect(report.checked).toBe(5);
+    // Visibility lists `fine` as running and in order: only the other four were described.
+    expect(report.described).toBe(4);
     const byPost = Object.fromEntries(
       report.repairs.map((r) => [r.postId, [r.kind, r.repair, r.workflowStatus]]),
     );

@@ -6,15 +6,7 @@ import { initOrm, type MikroORM, startOutboxRelay } from '@vibetribe/database';
 import { startXEmulator, type XEmulator } from '@vibetribe/emulators';
 import { connectEventBus, type EventBus } from '@vibetribe/proto';
 import { createLogger, createSecretBox, type SecretBox } from '@vibetribe/runtime';
-import {
-  organizationIdKey,
-  postIdKey,
-  postStatusKey,
-  publishPostWorkflow,
-  type PublishPostInput,
-  publishWorkflowId,
-  scheduledAtKey,
-} from '@vibetribe/workflows';
+import { publishPostWorkflow, type PublishPostInput, publishStartOptions } from '@vibetribe/workflows';
 import { createXOAuth, type XOAuthConfig } from '@vibetribe/platforms';
 import { createConnectors } from '../connectors';
 import { createPublishingWorker } from '../worker';
@@ -100,17 +92,7 @@ export async function startHarness(opts: { worker?: boolean; xOAuth?: boolean } 
         targets: post.targetIds.map((targetId) => ({ targetId, platform: 'x' })),
         ...extra,
       };
-      return client.workflow.start(publishPostWorkflow, {
-        taskQueue,
-        workflowId: publishWorkflowId(post.postId),
-        args: [input],
-        typedSearchAttributes: [
-          { key: postIdKey, value: post.postId },
-          { key: organizationIdKey, value: post.organizationId },
-          { key: postStatusKey, value: 'scheduled' },
-          ...(input.scheduledAt ? [{ key: scheduledAtKey, value: new Date(input.scheduledAt) }] : []),
-        ],
-      });
+      return client.workflow.start(publishPostWorkflow, publishStartOptions(input, taskQueue));
     },
     async close() {
       if (worker?.getState() === 'RUNNING') worker.shutdown();
