@@ -1,32 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createTimeSkippingEnv } from '@vibetribe/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import type { PublishActivities, RecordOutcomeInput } from './publish-post.activities';
 import { retrySignal, statusQuery } from './publish-post.contract';
 import { publishPostWorkflow } from './publish-post';
-import { organizationIdKey, postIdKey, postStatusKey, scheduledAtKey } from './search-attributes';
+import { SEARCH_ATTRIBUTE_KEYS } from './search-attributes';
 
 // Multi-day waits only: these run on the time-skipping test server with stub activities.
 const DAY = 24 * 60 * 60 * 1000;
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
-  env = await createTimeSkippingEnv();
-  // The dev server has them from stack.sh; the test server starts empty.
-  const { INDEXED_VALUE_TYPE_KEYWORD: keyword, INDEXED_VALUE_TYPE_DATETIME: datetime } =
-    temporal.api.enums.v1.IndexedValueType;
-  await env.connection.operatorService.addSearchAttributes({
-    namespace: 'default',
-    searchAttributes: {
-      [postIdKey.name]: keyword,
-      [organizationIdKey.name]: keyword,
-      [postStatusKey.name]: keyword,
-      [scheduledAtKey.name]: datetime,
-    },
-  });
+  env = await createTimeSkippingEnv(SEARCH_ATTRIBUTE_KEYS);
 });
 afterAll(() => env?.teardown());
 

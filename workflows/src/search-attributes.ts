@@ -18,3 +18,6 @@ export const organizationIdKey = defineSearchAttributeKey(
   SEARCH_ATTRIBUTES.organizationId,
   SearchAttributeType.KEYWORD,
 );
+
+/** Every custom search attribute the workflows and their starters set (stack.sh registers the same). */
+export const SEARCH_ATTRIBUTE_KEYS = [postIdKey, organizationIdKey, postStatusKey, scheduledAtKey] as const;

@@ -9,6 +9,7 @@ import {
   accountTokensStatusQuery,
   accountTokensWorkflow,
   disconnectUpdate,
+  SEARCH_ATTRIBUTE_KEYS,
 } from '@vibetribe/workflows';
 import { type Harness, startHarness, X_TEST_CLIENT } from './testing/harness';
 import { connectThroughOAuth, storedTokens } from './testing/oauth-account';
@@ -27,7 +28,7 @@ const taskQueue = `tokens-ts-${randomUUID()}`;
 beforeAll(async () => {
   h = await startHarness({ worker: false });
   oauth = createXOAuth(X_TEST_CLIENT(h.emulator.url));
-  env = await createTimeSkippingEnv();
+  env = await createTimeSkippingEnv(SEARCH_ATTRIBUTE_KEYS);
   worker = await createPublishingWorker(
     {
       connection: env.nativeConnection,
