@@ -1,4 +1,7 @@
+import { Client, Connection } from '@temporalio/client';
+import { createPeriodicActivities } from '@vibetribe/activities';
 import { AuditEvent, Post, PostTarget, runStatement, statement } from '@vibetribe/database';
+import { freePort } from '@vibetribe/testing';
 import { PostStatusChangedSchema, postSubject } from '@vibetribe/proto';
 import { publishWorkflowId, type SweepReport } from '@vibetribe/workflows';
 import { eventually } from '../testing/expect';
@@ -147,5 +150,20 @@ describe('the stalled-post sweep (triggered through its schedule)', () => {
         w.h.client.workflow.getHandle(publishWorkflowId(p.postId)).terminate('test over'),
       ),
     );
+  });
+
+  test('Temporal refusing connections: the run fails and repairs nothing', async () => {
+    // A post whose workflow is missing: a sweep that could reach Temporal would restart it.
+    const missing = await w.h.seed({ scheduledAt: inHours(1) });
+    await backdate(missing, 'scheduled', 5);
+    // Nothing listens on this port; no retry interceptor, so each call is refused at once.
+    const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}`, interceptors: [] });
+    const { sweepStalledPosts } = createPeriodicActivities({
+      ...w.periodic,
+      temporal: new Client({ connection }),
+    });
+    await expect(sweepStalledPosts()).rejects.toThrow('Failed to list workflows');
+    expect(await rows(missing)).toMatchObject({ status: 'scheduled', target: 'pending', audit: [] });
+    await connection.close();
   });
 });
