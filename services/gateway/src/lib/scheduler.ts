@@ -45,17 +45,18 @@ export function temporalScheduler(
   return {
     schedule: (input, publishNow = false) =>
       call(async () => {
-        const args = [mediaWaitMs === undefined ? input : { ...input, mediaWaitMs }] as const;
-        const options = publishStartOptions(input, taskQueue);
+        const options = publishStartOptions(
+          mediaWaitMs === undefined ? input : { ...input, mediaWaitMs },
+          taskQueue,
+        );
         if (publishNow) {
           await client.workflow.signalWithStart('publishPostWorkflow', {
             ...options,
-            args,
             signal: publishNowSignal,
             signalArgs: [{ version: input.version }],
           });
         } else {
-          await client.workflow.start('publishPostWorkflow', { ...options, args });
+          await client.workflow.start('publishPostWorkflow', options);
         }
       }),
     reschedule: (postId, scheduledAt, version, actor) =>

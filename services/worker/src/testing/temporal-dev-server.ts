@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { freePort, waitUntil } from '@vibetribe/testing';
+import { SEARCH_ATTRIBUTE_KEYS } from '@vibetribe/workflows';
 
 /** A private Temporal dev server a test may stop and start again: same port, same SQLite file. */
 export interface TemporalDevServer {
@@ -28,13 +29,10 @@ function temporalCli(): string {
   return existsSync(venv) ? venv : 'temporal';
 }
 
-/** The search attributes the workflows and the gateway set, as `start-dev` registers them. */
-const SEARCH_ATTRIBUTES = [
-  'VtPostId=Keyword',
-  'VtOrgId=Keyword',
-  'VtScheduledAt=Datetime',
-  'VtPostStatus=Keyword',
-];
+/** The workflows' search attributes as `start-dev` takes them: `VtPostId=Keyword`, `VtScheduledAt=Datetime`, … */
+const SEARCH_ATTRIBUTES = SEARCH_ATTRIBUTE_KEYS.map(
+  ({ name, type }) => `${name}=${type.charAt(0)}${type.slice(1).toLowerCase()}`,
+);
 
 /**
  * A small process that SIGKILLs `pid` and removes `dir` when its stdin closes, i.e. when this process
