@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { SearchAttributeType } from '@temporalio/common';
+import type { SearchAttributePair } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 
@@ -7,12 +7,6 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 export const TEMPORAL_TEST_SERVER =
   process.env.TEMPORAL_TEST_SERVER_PATH ??
   join(__dirname, '..', '..', '..', '.tools', 'venv', 'bin', 'temporal-test-server');
-
-/** A custom search attribute as `defineSearchAttributeKey` returns it. */
-interface SearchAttributeKey {
-  name: string;
-  type: SearchAttributeType;
-}
 
 /**
  * A time-skipping environment on the installed test server (the SDK's own download cannot work here),
@@ -22,7 +16,7 @@ interface SearchAttributeKey {
  * times before the error is final.
  */
 export async function createTimeSkippingEnv(
-  searchAttributes: readonly SearchAttributeKey[] = [],
+  searchAttributes: readonly SearchAttributePair['key'][] = [],
   attempts = 4,
 ): Promise<TestWorkflowEnvironment> {
   const env = await startTestServer(attempts);
